@@ -1,0 +1,69 @@
+"""Shared fixtures: the sample issue, corpus files, and a build helper that asserts no warnings."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from typeset.build import build
+from typeset.resources import sample_issue_dir
+from typeset.sources import load
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SEED = sample_issue_dir() / "000_ba500d8529fedb8f.txt"
+GB18030 = FIXTURES / "seed-gb18030-crlf.txt"
+QUIRKS = FIXTURES / "seed-quirks.txt"
+MARKERS = "☆*＊"
+_WS = re.compile(r"\s+")
+
+
+def visible_chars(text: str, drop: str = MARKERS) -> str:
+    """Every non-whitespace character, in order, with the structural markers left out."""
+    return "".join(ch for ch in _WS.sub("", text) if ch not in drop)
+
+
+def is_subsequence(needle: str, haystack: str) -> bool:
+    it = iter(haystack)
+    return all(ch in it for ch in needle)
+
+
+def first_missing(needle: str, haystack: str) -> int:
+    """Index in ``needle`` of the first character not found in order in ``haystack`` (-1 if none)."""
+    pos = 0
+    for index, ch in enumerate(needle):
+        pos = haystack.find(ch, pos)
+        if pos < 0:
+            return index
+        pos += 1
+    return -1
+
+
+@pytest.fixture(scope="session")
+def sample():
+    return load().bulletin
+
+
+def build_clean(*args, allowed_warnings=(), **kwargs):
+    """Build and assert that no unexpected warning was logged."""
+    result = build(*args, **kwargs)
+    unexpected = [w for w in result.warnings if not any(a in w for a in allowed_warnings)]
+    assert unexpected == [], unexpected
+    return result
+
+
+@pytest.fixture(scope="session")
+def sample_html_build(tmp_path_factory):
+    out = tmp_path_factory.mktemp("html")
+    return build_clean(None, out, ["html"])
+
+
+@pytest.fixture
+def issue_copy(tmp_path):
+    """A writable copy of the bundled sample issue folder."""
+    target = tmp_path / "issue"
+    shutil.copytree(sample_issue_dir(), target)
+    return target

@@ -1,0 +1,151 @@
+"""The reader: the seed's conventions, every tolerance, and nothing lost."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from typeset.errors import SourceError
+from typeset.model import Heading, Item, Paragraph
+from typeset.sources import load, section_title
+from typeset.sources.decode import decode
+from typeset.sources.text import read_articles
+
+from conftest import GB18030, SEED
+
+
+def kinds(articles):
+    return [type(b).__name__ for a in articles for b in a.blocks]
+
+
+def test_sample_structure(sample):
+    articles = [a for a in sample.articles() if not a.is_news]
+    news = [a for a in sample.articles() if a.is_news]
+    assert [a.title[:4] for a in articles] == ["和合科技", "育才中学", "杭州詹氏", "红青春党"]
+    assert len(news) == 1 and news[0].title == "协会动态"
+    assert [i.number for i in news[0].items] == [1, 2, 3]
+    assert news[0].items[0].title == "夏宝龙考察南都电源"
+    headings = [b for b in sample.blocks() if isinstance(b, Heading)]
+    assert [h.text[:2] for h in headings] == ["一、", "二、"]
+    assert all(h.origin.line in (3, 5) for h in headings)
+    leads = [b for b in sample.blocks() if isinstance(b, Paragraph) and b.lead]
+    assert len(leads) == 10
+    assert leads[0].lead == "一是机构重组，流程重塑。"
+    items = [b for b in sample.blocks() if isinstance(b, Item)]
+    assert len(items) == 2 and items[0].text.startswith("5月4日下午")
+
+
+def test_sample_metadata(sample):
+    meta = sample.meta
+    assert (meta.year, meta.number, meta.serial) == (2014, 5, 25)
+    assert meta.issue_label == "2014年第5期"
+    assert meta.colophon.print_run == 300
+
+
+def test_gb18030_crlf_gives_the_same_document(sample):
+    other = load(GB18030).bulletin
+    strip = lambda bulletin: [(a.title, a.blocks, a.items) for a in bulletin.articles()]  # noqa: E731
+    assert [s.file for s in other.sections] == ["seed-gb18030-crlf.txt"]
+    assert other.sources[0].encoding == "gb18030"
+    ours = [(a.title, [_text(b) for b in a.blocks], [(i.number, i.title, [_text(b) for b in i.blocks]) for i in a.items]) for a in sample.articles()]
+    theirs = [(a.title, [_text(b) for b in a.blocks], [(i.number, i.title, [_text(b) for b in i.blocks]) for i in a.items]) for a in other.articles()]
+    assert ours == theirs
+    assert strip(other)  # non-empty
+
+
+def _text(block):
+    return (type(block).__name__, getattr(block, "lead", ""), block.text)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["☆ 标题", "☆标题", "  ☆ 标题", "\u00a0☆ 标题", "\u3000\u3000☆\u3000标题  ", "☆ 标题\u00a0"],
+)
+def test_article_title_tolerances(line):
+    (article,) = read_articles(line + "\n正文。", "t.txt")
+    assert article.title == "标题"
+    assert article.blocks[0].text == "正文。"
+
+
+def test_blank_lines_indents_and_trailing_spaces():
+    text = "\ufeff☆ 题\r\n\r\n\u3000\u3000第一段。  \r\n   \r\n\u00a0第二段。\t\r\n"
+    (article,) = read_articles(text.removeprefix("\ufeff"), "t.txt")
+    assert [b.text for b in article.blocks] == ["第一段。", "第二段。"]
+    assert [b.origin.line for b in article.blocks] == [3, 5]
+
+
+def test_classification():
+    text = "☆ 题\n一、小标题\n一是导语。正文。\n二是没有句号的段落\n*条目\n＊全角条目\n一、这是一整段话，有句号。\n普通段落。"
+    (article,) = read_articles(text, "t.txt")
+    assert kinds([article]) == ["Heading", "Paragraph", "Paragraph", "Item", "Item", "Paragraph", "Paragraph"]
+    lead = article.blocks[1]
+    assert (lead.lead, lead.body) == ("一是导语。", "正文。")
+    assert article.blocks[2].lead == ""
+    assert article.blocks[3].text == "条目"
+
+
+def test_news_items_and_their_bodies():
+    text = "☆ 协会动态\n1、甲\n甲的正文。\n第二段。\n2、乙\n乙的正文。\n12、很长的编号标题"
+    (article,) = read_articles(text, "t.txt")
+    assert [(i.number, i.title, len(i.blocks)) for i in article.items] == [(1, "甲", 2), (2, "乙", 1), (12, "很长的编号标题", 0)]
+
+
+def test_text_before_first_article_is_kept():
+    articles = read_articles("没有标题的开头。\n☆ 题\n正文。", "t.txt")
+    assert articles[0].title == "" and articles[0].blocks[0].text == "没有标题的开头。"
+
+
+def test_utf8_bom_and_gb18030_and_utf16_are_detected(tmp_path):
+    text = "☆ 题\n正文。"
+    for data, encoding in [
+        (codecs.BOM_UTF8 + text.encode("utf-8"), "utf-8-sig"),
+        (text.encode("utf-8"), "utf-8"),
+        (text.encode("gb18030"), "gb18030"),
+        (codecs.BOM_UTF16_LE + text.encode("utf-16-le"), "utf-16"),
+    ]:
+        assert decode(data, tmp_path / "x.txt") == (text, encoding)
+
+
+@pytest.mark.parametrize(
+    "data, reason",
+    [
+        (b"\x00\x01\x02binary\x00" * 50, "二进制"),
+        ("Die Größe der Straße für Bürger übermäßig schön.\n".encode("latin-1") * 3, "编码"),
+        (b"\xff\xfe\xfd\x80\x81", "编码"),
+    ],
+)
+def test_undecodable_or_binary_files_are_refused(tmp_path, data, reason):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(data)
+    with pytest.raises(SourceError) as info:
+        load(path)
+    assert reason in str(info.value) and str(path) in str(info.value)
+
+
+def test_empty_file_is_refused(tmp_path):
+    path = tmp_path / "empty.txt"
+    path.write_text(" \u3000\n\n", encoding="utf-8")
+    with pytest.raises(SourceError, match="空"):
+        load(path)
+
+
+def test_section_titles_from_file_names():
+    assert section_title("01-工作交流.txt") == "工作交流"
+    assert section_title("02_协会动态.txt") == "协会动态"
+    assert section_title("000_ba500d8529fedb8f.txt") == ""
+
+
+def test_ids_are_unique_and_stable(sample):
+    ids = [a.id for a in sample.articles()] + [i.id for i in sample.news_items()] + [b.id for b in sample.blocks()]
+    assert len(ids) == len(set(ids))
+    assert ids[:2] == ["a1", "a2"]
+    assert load().bulletin == sample  # reading twice gives the same model
+
+
+def test_seed_is_carried_verbatim():
+    from conftest import ROOT
+
+    shared = ROOT.parent / "shared" / "seeds" / SEED.name
+    if shared.exists():
+        assert SEED.read_bytes() == shared.read_bytes()

@@ -1,0 +1,3 @@
+from typeset.cli import main
+
+main()

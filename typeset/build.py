@@ -1,0 +1,80 @@
+"""The library API: ``build()`` reads the whole issue, renders the master once, then runs the
+writers. The CLI is a thin layer over it; tests call it directly."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from typeset.errors import TypesetError
+from typeset.outputs import ensure_dir
+from typeset.render import render_master
+from typeset.sources import load
+from typeset.writers import BuildContext, writers
+
+LOGGER = logging.getLogger("typeset")
+DEFAULT_FORMATS = ("html", "pdf", "archive", "epub")
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    files: dict[str, Path] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    warnings: list[str] = field(default_factory=list)
+
+
+class WarningCollector(logging.Handler):
+    """Counts the warnings our code and WeasyPrint log during a build."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(f"{record.name}: {record.getMessage()}")
+
+
+def resolve_formats(formats: Iterable[str] | None) -> list[str]:
+    available = writers()
+    chosen = list(formats) if formats else [name for name in DEFAULT_FORMATS if name in available]
+    unknown = [name for name in chosen if name not in available]
+    if unknown:
+        raise TypesetError(f"未知的输出格式：{'、'.join(unknown)}。可选：{'、'.join(available)}。")
+    order = list(available)
+    return sorted(dict.fromkeys(chosen), key=order.index)
+
+
+def default_out_dir(issue_id: str) -> Path:
+    return Path("output") / issue_id
+
+
+def build(
+    source: Path | None = None,
+    out_dir: Path | None = None,
+    formats: Iterable[str] | None = None,
+    metadata: dict[str, Any] | None = None,
+    press: bool = False,
+) -> BuildResult:
+    """Build an issue: read → model → render → write. Returns the written files and warnings."""
+    chosen = resolve_formats(formats)
+    collector = WarningCollector()
+    watched = [logging.getLogger(name) for name in ("typeset", "weasyprint", "fontTools")]
+    for logger in watched:
+        logger.addHandler(collector)
+    try:
+        loaded = load(source, metadata)
+        rendered = render_master(loaded.bulletin)
+        target = ensure_dir(out_dir or default_out_dir(loaded.bulletin.meta.issue_id))
+        ctx = BuildContext(rendered, target, options={"press": press})
+        result = BuildResult(target, notes=loaded.notes)
+        for name in chosen:
+            LOGGER.info("writing %s", name)
+            result.files[name] = writers()[name].write(ctx)
+    finally:
+        for logger in watched:
+            logger.removeHandler(collector)
+    result.warnings = collector.messages
+    return result

@@ -1,0 +1,152 @@
+"""issue.toml: a typed schema, every problem reported with its key and line.
+
+Precedence: defaults < issue.toml < command-line options (an option overrides only when given).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from typeset.errors import ConfigError
+from typeset.model import Colophon, IssueMeta
+
+ISSUE_FILE = "issue.toml"
+PAPERS = ("A4", "正度16开", "大度16开")
+
+
+@dataclass(frozen=True)
+class Key:
+    name: str
+    kind: type | tuple[type, ...]
+    label: str  # what the editor calls it
+    required: bool = False
+
+
+KEYS = (
+    Key("title", str, "刊名", required=True),
+    Key("year", int, "年份", required=True),
+    Key("number", int, "期号", required=True),
+    Key("serial", int, "总期号"),
+    Key("date", dt.date, "出版日期", required=True),
+    Key("publisher", str, "编印单位", required=True),
+    Key("report_to", str, "报送"),
+    Key("copy_to", str, "抄送"),
+    Key("send_to", str, "发送"),
+    Key("print_run", int, "印数"),
+    Key("style", str, "版式（样式名）"),
+    Key("paper", str, "纸张"),
+    Key("cover", str, "封面图片"),
+    Key("pad_to", int, "页数补足倍数"),
+    Key("icc_profile", str, "ICC 色彩配置文件"),
+    Key("sections", list, "栏目列表"),
+)
+KEYS_BY_NAME = {key.name: key for key in KEYS}
+
+DEFAULTS: dict[str, Any] = {
+    "title": "会刊",
+    "publisher": "编印单位",
+    "style": "default",
+    "paper": "A4",
+    "pad_to": 4,
+}
+
+
+def key_line(text: str, name: str) -> int | None:
+    """The line where ``name = …`` is written in a TOML text, for error messages."""
+    match = re.search(rf"^[ \t]*{re.escape(name)}[ \t]*=", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def load_issue_toml(path: Path) -> dict[str, Any]:
+    """Parse and validate issue.toml; raise one ``ConfigError`` naming the first bad key's line."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError("issue.toml 必须以 UTF-8 编码保存。", path) from None
+    except OSError as exc:
+        raise ConfigError(f"无法读取 issue.toml（{exc.strerror}）。", path) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
+        raise ConfigError(f"格式错误（{exc.msg if hasattr(exc, 'msg') else exc}）。请对照 typeset new 生成的示例修改。", path, line) from None
+    validate(data, text, path)
+    return data
+
+
+def _line_from_message(message: str) -> int | None:
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+def validate(data: dict[str, Any], text: str, path: Path) -> None:
+    problems: list[ConfigError] = []
+    for name, value in data.items():
+        key = KEYS_BY_NAME.get(name)
+        if key is None:
+            problems.append(ConfigError(f"未知的设置项“{name}”，请检查拼写（可用：{'、'.join(KEYS_BY_NAME)}）。", path, key_line(text, name)))
+        elif not _has_kind(value, key.kind):
+            problems.append(ConfigError(f"“{name}”（{key.label}）的值类型不对：应为{_kind_label(key.kind)}。", path, key_line(text, name)))
+    for key in KEYS:
+        if key.required and key.name not in data:
+            problems.append(ConfigError(f"缺少必填项“{key.name}”（{key.label}）。", path))
+    if "paper" in data and data["paper"] not in PAPERS:
+        problems.append(ConfigError(f"纸张“{data['paper']}”不支持，可选：{'、'.join(PAPERS)}。", path, key_line(text, "paper")))
+    for name in ("number", "year", "pad_to"):
+        if isinstance(data.get(name), int) and data[name] < 1:
+            problems.append(ConfigError(f"“{name}”必须是正整数。", path, key_line(text, name)))
+    if problems:
+        first = problems[0]
+        more = f"（另有 {len(problems) - 1} 处问题）" if len(problems) > 1 else ""
+        raise ConfigError(first.message + more, first.path, first.line)
+
+
+def _has_kind(value: Any, kind: type | tuple[type, ...]) -> bool:
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind is dt.date:
+        return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+    return isinstance(value, kind)
+
+
+def _kind_label(kind: type | tuple[type, ...]) -> str:
+    return {str: "文字（加引号）", int: "整数", dt.date: "日期（如 2014-05-30，不加引号）", list: "列表"}.get(kind, str(kind))
+
+
+def make_meta(values: dict[str, Any]) -> IssueMeta:
+    """Build ``IssueMeta`` from merged values (defaults, issue.toml, options)."""
+    colophon = Colophon(
+        report_to=values.get("report_to", ""),
+        copy_to=values.get("copy_to", ""),
+        send_to=values.get("send_to", ""),
+        print_run=values.get("print_run"),
+    )
+    return IssueMeta(
+        title=values["title"],
+        year=values["year"],
+        number=values["number"],
+        serial=values.get("serial"),
+        date=values["date"],
+        publisher=values["publisher"],
+        colophon=colophon,
+        style=values.get("style", "default"),
+        paper=values.get("paper", "A4"),
+        cover=values.get("cover"),
+        pad_to=values.get("pad_to", 4),
+        icc_profile=values.get("icc_profile"),
+    )
+
+
+def merge(*layers: dict[str, Any]) -> dict[str, Any]:
+    """Later layers win; ``None`` means "not given" and never overrides."""
+    merged: dict[str, Any] = {}
+    for layer in layers:
+        merged.update({key: value for key, value in layer.items() if value is not None})
+    return merged
+
+

@@ -1,0 +1,172 @@
+"""The document model: one immutable tree that every reader produces and every writer consumes.
+
+Bulletin → sections (栏目) → articles → blocks; a news article (协会动态) holds news items,
+each with its own blocks. Every node remembers where it came from (file and line) so that
+checks and errors can point at the editor's text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import ClassVar, Iterator, Union
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a node was written: a source file (relative name) and a 1-based line."""
+
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A sub-heading inside an article, e.g. ``一、围绕主线抓调研，查摆问题``."""
+
+    text: str
+    origin: Origin
+    id: str = ""
+    kind: ClassVar[str] = "heading"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph; ``lead`` is its opening lead sentence (``一是…。``) when it has one.
+
+    ``lead + body`` is the full paragraph text.
+    """
+
+    body: str
+    origin: Origin
+    lead: str = ""
+    id: str = ""
+    kind: ClassVar[str] = "paragraph"
+
+    @property
+    def text(self) -> str:
+        return self.lead + self.body
+
+
+@dataclass(frozen=True)
+class Item:
+    """An item paragraph, written with a leading ``*`` (the marker is not part of ``text``)."""
+
+    text: str
+    origin: Origin
+    id: str = ""
+    kind: ClassVar[str] = "item"
+
+
+Block = Union[Heading, Paragraph, Item]
+
+
+@dataclass(frozen=True)
+class NewsItem:
+    """One news item of a news article: ``N、标题`` and the paragraphs after it."""
+
+    number: int
+    title: str
+    blocks: tuple[Block, ...]
+    origin: Origin
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article (``☆ 标题``). A news article also has ``items``; its ``blocks`` are any
+    paragraphs written before its first numbered item."""
+
+    title: str
+    blocks: tuple[Block, ...]
+    origin: Origin
+    items: tuple[NewsItem, ...] = ()
+    id: str = ""
+
+    @property
+    def is_news(self) -> bool:
+        return bool(self.items)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section (栏目): one source file of an issue folder; ``title`` may be empty."""
+
+    title: str
+    articles: tuple[Article, ...]
+    file: str
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class Colophon:
+    """The end block (版记): 报送/抄送/发送 lines and the print run (印数)."""
+
+    report_to: str = ""
+    copy_to: str = ""
+    send_to: str = ""
+    print_run: int | None = None
+
+
+@dataclass(frozen=True)
+class IssueMeta:
+    """Everything about the issue that is not its text (issue.toml, options or defaults)."""
+
+    title: str  # 刊名
+    year: int
+    number: int  # 期号
+    serial: int | None  # 总期号
+    date: dt.date  # 出版日期
+    publisher: str  # 编印单位
+    colophon: Colophon = field(default_factory=Colophon)
+    style: str = "default"
+    paper: str = "A4"
+    cover: str | None = None
+    pad_to: int = 4
+    icc_profile: str | None = None
+
+    @property
+    def issue_label(self) -> str:
+        """``2014年第5期``."""
+        return f"{self.year}年第{self.number}期"
+
+    @property
+    def issue_id(self) -> str:
+        """An ASCII name for the output folder and files: ``2014-05``."""
+        return f"{self.year}-{self.number:02d}"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A source text as read (decoded), kept for the archive's attachments and for checks."""
+
+    name: str
+    path: str
+    text: str
+    encoding: str
+    raw: bytes = b""
+
+
+@dataclass(frozen=True)
+class Bulletin:
+    """One issue of the bulletin: metadata, sections and the sources it was read from."""
+
+    meta: IssueMeta
+    sections: tuple[Section, ...]
+    sources: tuple[SourceFile, ...] = ()
+    root: str = ""  # the issue folder (or the text file's folder): the only place resources come from
+
+    def articles(self) -> Iterator[Article]:
+        for section in self.sections:
+            yield from section.articles
+
+    def news_items(self) -> Iterator[NewsItem]:
+        for article in self.articles():
+            yield from article.items
+
+    def blocks(self) -> Iterator[Block]:
+        """Every block, in reading order (news items' blocks included)."""
+        for article in self.articles():
+            yield from article.blocks
+            for item in article.items:
+                yield from item.blocks

@@ -1,0 +1,81 @@
+"""Render stage: the document model → the HTML master (Jinja2 templates + the style's CSS)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from typeset import __version__
+from typeset.errors import StyleError
+from typeset.model import Bulletin, IssueMeta
+from typeset.resources import templates_dir
+from typeset.styles import Style, load_style
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The HTML master and what the writers need beside it."""
+
+    html: str
+    style: Style
+    bulletin: Bulletin
+
+
+def template_env(style: Style, issue_root: Path | None) -> jinja2.Environment:
+    """Templates are looked up in the issue's ``templates/``, the style's, then the bundled ones."""
+    search = []
+    if issue_root is not None:
+        search.append(issue_root / "templates")
+    search += [folder / "templates" for folder in style.search_path]
+    search.append(templates_dir())
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in search]),
+        autoescape=jinja2.select_autoescape(["html", "xhtml", "html.j2", "xhtml.j2", "xml.j2"], default=True),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def render_css(style: Style, name: str, paper: str) -> str:
+    """Render ``<name>.css.j2`` of the style with its manifest values."""
+    path = style.find(f"{name}.css.j2")
+    template = jinja2.Template(path.read_text(encoding="utf-8"), undefined=jinja2.StrictUndefined)
+    return template.render(style=style, geo=style.geometry(paper))
+
+
+def date_label(date: dt.date) -> str:
+    return f"{date.year}年{date.month}月{date.day}日"
+
+
+def timestamp(meta: IssueMeta) -> str:
+    """The issue date as an ISO timestamp: creation and modification dates never come from the clock."""
+    return f"{meta.date.isoformat()}T00:00:00+00:00"
+
+
+def keywords(bulletin: Bulletin) -> str:
+    names = [bulletin.meta.title, "会刊"] + [s.title for s in bulletin.sections if s.title]
+    return ", ".join(dict.fromkeys(names))
+
+
+def render_master(bulletin: Bulletin) -> Rendered:
+    root = Path(bulletin.root) if bulletin.root else None
+    style = load_style(bulletin.meta.style, root)
+    env = template_env(style, root)
+    css = {name: render_css(style, name, bulletin.meta.paper) for name in ("common", "screen", "print")}
+    try:
+        template = env.get_template("master.html.j2")
+    except jinja2.TemplateNotFound as exc:
+        raise StyleError(f"找不到模板 {exc.name}（查找过：{'、'.join(env.loader.searchpath)}）。") from None
+    html = template.render(
+        meta=bulletin.meta,
+        sections=bulletin.sections,
+        css=css,
+        version=__version__,
+        timestamp=timestamp(bulletin.meta),
+        date_label=date_label(bulletin.meta.date),
+        keywords=keywords(bulletin),
+    )
+    return Rendered(html, style, bulletin)

@@ -1,0 +1,158 @@
+"""Read stage: an issue folder (issue.toml + section files) or one bulletin text file → ``Bulletin``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from typeset import config
+from typeset.errors import SourceError
+from typeset.model import Article, Bulletin, Section, SourceFile
+from typeset.resources import sample_issue_dir
+from typeset.sources.decode import decode
+from typeset.sources.text import BLANKS, read_articles
+
+__all__ = ["Loaded", "load", "read_source_file", "section_title"]
+
+MAX_SOURCE_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Loaded:
+    bulletin: Bulletin
+    notes: tuple[str, ...] = ()  # what was assumed, for the editor to read
+
+
+def load(source: Path | None = None, options: dict[str, Any] | None = None) -> Loaded:
+    """Read an issue. ``options`` are command-line metadata; ``None`` values mean "not given"."""
+    options = options or {}
+    path = Path(source) if source is not None else sample_issue_dir()
+    if not path.exists():
+        raise SourceError("找不到这个文件或文件夹，请检查路径。", path)
+    if path.is_dir():
+        return _load_folder(path, options)
+    return _load_text_file(path, options)
+
+
+def read_source_file(path: Path, root: Path) -> SourceFile:
+    if not path.is_file():
+        raise SourceError("不是普通文件，无法读取。", path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            raise SourceError(f"文件过大（{size // 1048576} MB），不像是会刊文本。", path)
+        data = path.read_bytes()
+    except PermissionError:
+        raise SourceError("没有读取权限，请检查文件权限。", path) from None
+    except OSError as exc:
+        raise SourceError(f"无法读取（{exc.strerror}）。", path) from None
+    text, encoding = decode(data, path)
+    if not text.strip(BLANKS + "\r\n"):
+        raise SourceError("文件是空的（只有空白），请放入会刊正文。", path)
+    name = path.resolve().relative_to(root.resolve()).as_posix() if _inside(path, root) else path.name
+    return SourceFile(name=name, path=str(path), text=text, encoding=encoding, raw=data)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def section_title(file_name: str) -> str:
+    """``01-工作交流.txt`` → ``工作交流``; a name without Chinese (``000_ba50….txt``) → ``""``."""
+    stem = Path(file_name).stem
+    title = re.sub(r"^[0-9]+[-_ .、]*", "", stem).strip()
+    return title if re.search(r"[\u3400-\u9fff]", title) else ""
+
+
+def _load_folder(folder: Path, options: dict[str, Any]) -> Loaded:
+    toml_path = folder / config.ISSUE_FILE
+    if not toml_path.is_file():
+        raise SourceError("文件夹中没有 issue.toml。可用 “typeset new 文件夹” 新建一期。", folder)
+    values = config.load_issue_toml(toml_path)
+    files = _section_files(folder, values.pop("sections", None), toml_path)
+    sources = tuple(read_source_file(path, folder) for path in files)
+    sections = tuple(
+        Section(title=section_title(src.name), articles=read_articles(src.text, src.name), file=src.name)
+        for src in sources
+    )
+    meta = config.make_meta(config.merge(config.DEFAULTS, values, options))
+    toml_source = read_source_file(toml_path, folder)
+    bulletin = Bulletin(meta, number_nodes(sections), sources + (toml_source,), root=str(folder.resolve()))
+    return Loaded(bulletin)
+
+
+def _section_files(folder: Path, listed: list[Any] | None, toml_path: Path) -> list[Path]:
+    if listed is not None:
+        files = [folder / str(name) for name in listed]
+        for path in files:
+            if not path.is_file():
+                raise SourceError(f"issue.toml 的 sections 中列出的文件不存在：{path.name}", toml_path,
+                                  config.key_line(toml_path.read_text(encoding="utf-8-sig"), "sections"))
+        return files
+    files = sorted(p for p in folder.glob("*.txt") if p.is_file())
+    if not files:
+        raise SourceError("文件夹中没有栏目文件（*.txt）。请按 01-栏目名.txt 的形式放入正文。", folder)
+    return files
+
+
+def _load_text_file(path: Path, options: dict[str, Any]) -> Loaded:
+    root = path.parent
+    src = read_source_file(path, root)
+    assumed = _assumed_metadata(path, options)
+    meta = config.make_meta(config.merge(config.DEFAULTS, assumed, options))
+    sections = (Section(title="", articles=read_articles(src.text, src.name), file=src.name),)
+    notes = tuple(f"未指定{label}，假定为：{value}" for label, value in _describe(assumed, options))
+    return Loaded(Bulletin(meta, number_nodes(sections), (src,), root=str(root.resolve())), notes)
+
+
+def _assumed_metadata(path: Path, options: dict[str, Any]) -> dict[str, Any]:
+    date = options.get("date") or _default_date(path)
+    return {"date": date, "year": date.year, "number": date.month}
+
+
+def _default_date(path: Path) -> dt.date:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    stamp = int(epoch) if epoch and epoch.isdigit() else int(path.stat().st_mtime)
+    return dt.datetime.fromtimestamp(stamp, dt.timezone.utc).date()
+
+
+def _describe(assumed: dict[str, Any], options: dict[str, Any]):
+    labels = {"title": "刊名", "publisher": "编印单位", "date": "出版日期", "year": "年份", "number": "期号"}
+    merged = config.merge(config.DEFAULTS, assumed)
+    for key, label in labels.items():
+        if options.get(key) is None:
+            yield label, merged[key]
+
+
+def number_nodes(sections: tuple[Section, ...]) -> tuple[Section, ...]:
+    """Give every section, article, news item and block a stable id (``s1``, ``a3``, ``a5-2``, ``b17``)."""
+    counter = {"a": 0, "b": 0}
+
+    def blocks(items):
+        numbered = []
+        for block in items:
+            counter["b"] += 1
+            numbered.append(replace(block, id=f"b{counter['b']}"))
+        return tuple(numbered)
+
+    def article(art: Article) -> Article:
+        counter["a"] += 1
+        aid = f"a{counter['a']}"
+        own = blocks(art.blocks)
+        items = tuple(replace(it, id=f"{aid}-{k}", blocks=blocks(it.blocks)) for k, it in enumerate(art.items, 1))
+        return replace(art, id=aid, blocks=own, items=items)
+
+    return tuple(
+        replace(sec, id=f"s{k}", articles=tuple(article(a) for a in sec.articles))
+        for k, sec in enumerate(sections, 1)
+    )
+
+

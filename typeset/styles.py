@@ -1,0 +1,111 @@
+"""Styles are folders: ``style.toml`` (fonts by role, type, colours), CSS templates and optional
+template overrides. Lookup is an ordered search path: the issue's own ``style/`` folder, the
+chosen style, then the styles it ``extends``."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from typeset.errors import ConfigError, StyleError
+from typeset.resources import styles_dir
+
+MANIFEST = "style.toml"
+PAPER_SIZES_MM = {"A4": (210, 297), "正度16开": (185, 260), "大度16开": (210, 285)}
+PT_PER_MM = 72 / 25.4
+
+
+@dataclass(frozen=True)
+class Style:
+    name: str
+    search_path: tuple[Path, ...]  # most specific first
+    manifest: dict[str, Any]
+
+    def find(self, filename: str) -> Path:
+        for folder in self.search_path:
+            candidate = folder / filename
+            if candidate.is_file():
+                return candidate
+        where = "、".join(str(p) for p in self.search_path)
+        raise StyleError(f"版式“{self.name}”缺少文件 {filename}（查找过：{where}）。")
+
+    def fonts(self, role: str) -> list[str]:
+        return list(self.manifest["fonts"][role])
+
+    def font_family(self, role: str) -> str:
+        """A CSS font-family value listing every font of the role explicitly."""
+        return ", ".join(name if name in ("serif", "sans-serif") else f'"{name}"' for name in self.fonts(role))
+
+    @cached_property
+    def type(self) -> dict[str, Any]:
+        return self.manifest.get("type", {})
+
+    @cached_property
+    def colors(self) -> dict[str, str]:
+        return self.manifest.get("colors", {})
+
+    def geometry(self, paper: str) -> dict[str, float]:
+        """Page size and a type area whose width is a whole number of characters."""
+        width_mm, height_mm = PAPER_SIZES_MM[paper]
+        size_pt = float(self.type.get("body_size_pt", 10.5))
+        chars = int(self.type.get("chars_per_line", {}).get(paper, 40))
+        measure_pt = chars * size_pt
+        side_pt = (width_mm * PT_PER_MM - measure_pt) / 2
+        return {
+            "width_mm": width_mm,
+            "height_mm": height_mm,
+            "size_pt": size_pt,
+            "chars": chars,
+            "measure_pt": round(measure_pt, 3),
+            "inner_pt": round(side_pt + 4 * PT_PER_MM / 2, 3),  # a little more room at the spine
+            "outer_pt": round(side_pt - 4 * PT_PER_MM / 2, 3),
+            "line_height": float(self.type.get("line_height", 1.7)),
+        }
+
+
+def load_style(name: str, issue_root: Path | None = None) -> Style:
+    chain = _extends_chain(name)
+    search: list[Path] = []
+    if issue_root is not None and (issue_root / "style").is_dir():
+        search.append(issue_root / "style")
+    search.extend(folder for folder, _ in chain)
+    manifest: dict[str, Any] = {}
+    for _, data in reversed(chain):  # base first, the chosen style last wins
+        _deep_update(manifest, data)
+    return Style(name, tuple(search), manifest)
+
+
+def available_styles() -> list[str]:
+    return sorted(p.name for p in styles_dir().iterdir() if (p / MANIFEST).is_file())
+
+
+def _extends_chain(name: str) -> list[tuple[Path, dict[str, Any]]]:
+    chain: list[tuple[Path, dict[str, Any]]] = []
+    while name:
+        folder = styles_dir() / name
+        if not (folder / MANIFEST).is_file():
+            raise StyleError(f"未知的版式“{name}”。可用的版式：{'、'.join(available_styles())}。")
+        if any(folder == seen for seen, _ in chain):
+            raise StyleError(f"版式“{name}”的 extends 形成了循环。")
+        data = _read_manifest(folder / MANIFEST)
+        chain.append((folder, data))
+        name = data.get("extends", "")
+    return chain
+
+
+def _read_manifest(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"版式清单格式错误（{exc}）。", path) from None
+
+
+def _deep_update(target: dict[str, Any], source: dict[str, Any]) -> None:
+    for key, value in source.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _deep_update(target[key], value)
+        else:
+            target[key] = value
