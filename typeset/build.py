@@ -67,7 +67,7 @@ def build(
     try:
         loaded = load(source, metadata)
         rendered = render_master(loaded.bulletin)
-        target = ensure_dir(out_dir or default_out_dir(loaded.bulletin.meta.issue_id))
+        target = ensure_dir(Path(out_dir) if out_dir else default_out_dir(loaded.bulletin.meta.issue_id))
         ctx = BuildContext(rendered, target, options={"press": press})
         result = BuildResult(target, notes=loaded.notes)
         for name in chosen:

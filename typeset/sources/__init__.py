@@ -84,9 +84,19 @@ def _load_folder(folder: Path, options: dict[str, Any]) -> Loaded:
         for src in sources
     )
     meta = config.make_meta(config.merge(config.DEFAULTS, values, options))
+    _check_cover(folder, meta.cover, toml_path)
     toml_source = read_source_file(toml_path, folder)
     bulletin = Bulletin(meta, number_nodes(sections), sources + (toml_source,), root=str(folder.resolve()))
     return Loaded(bulletin)
+
+
+def _check_cover(folder: Path, cover: str | None, toml_path: Path) -> None:
+    if cover is None:
+        return
+    path = (folder / cover).resolve()
+    if not _inside(path, folder) or not path.is_file():
+        line = config.key_line(toml_path.read_text(encoding="utf-8-sig"), "cover")
+        raise SourceError(f"封面图片“{cover}”不存在（须放在本期文件夹中）。请检查文件名或删去 cover 这一行。", toml_path, line)
 
 
 def _section_files(folder: Path, listed: list[Any] | None, toml_path: Path) -> list[Path]:

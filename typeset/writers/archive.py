@@ -1,0 +1,39 @@
+"""The archive edition: PDF/A-3u, tagged, with the issue's source files attached
+(AFRelationship Source, dates from the issue, never the clock)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from typeset.outputs import atomic_write
+from typeset.writers import BuildContext, Writer, register
+from typeset.writers.layout import issue_datetime
+from typeset.writers.pdf import pdf_bytes
+
+ARCHIVE_VARIANT = "pdf/a-3u"
+
+
+def source_attachments(ctx: BuildContext) -> list:
+    from weasyprint import Attachment
+
+    when = issue_datetime(ctx)
+    return [
+        Attachment(
+            file_obj=io.BytesIO(source.raw or source.text.encode("utf-8")),
+            name=Path(source.name).name,
+            description=f"{ctx.bulletin.meta.title} {ctx.bulletin.meta.issue_label} 原始文本：{source.name}",
+            created=when,
+            modified=when,
+            relationship="Source",
+        )
+        for source in ctx.bulletin.sources
+    ]
+
+
+def write_archive(ctx: BuildContext) -> Path:
+    data = pdf_bytes(ctx, pdf_variant=ARCHIVE_VARIANT, pdf_tags=True, attachments=source_attachments(ctx))
+    return atomic_write(ctx.path("-存档.pdf"), data)
+
+
+register(Writer("archive", "PDF/A 存档", write_archive))
