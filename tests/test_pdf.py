@@ -1,0 +1,201 @@
+"""The print and archive editions, read back with pypdf, pdfplumber and poppler."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from conftest import SEED, build_clean, first_missing, visible_chars
+
+pytestmark = pytest.mark.slow
+PT_PER_MM = 72 / 25.4
+
+
+@pytest.fixture(scope="module")
+def editions(tmp_path_factory):
+    out = tmp_path_factory.mktemp("pdf")
+    return build_clean(None, out, ["pdf", "archive"])
+
+
+@pytest.fixture(scope="module")
+def reader(editions):
+    return pypdf.PdfReader(editions.files["pdf"])
+
+
+def page_texts(path: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def test_page_count_is_padded_for_saddle_stitching(reader, editions):
+    assert len(reader.pages) % 4 == 0
+    texts = page_texts(editions.files["pdf"])
+    content = [k for k, t in enumerate(texts) if t.strip()]
+    assert all(not t.strip() for t in texts[content[-1] + 1:]), "padding pages must be blank, without folio"
+    assert "共印300份" in texts[content[-1]], "the colophon is on the last printed page"
+
+
+def outline_pages(reader) -> list[tuple[str, int, int]]:
+    """(title, level, 1-based page) for every outline entry."""
+    entries = []
+
+    def walk(items, level):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                entries.append((item.title, level, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 1)
+    return entries
+
+
+def test_outline_holds_articles_and_news_items(reader, sample):
+    entries = outline_pages(reader)
+    titles = [a.title for a in sample.articles()]
+    items = [f"{i.number}、{i.title}" for i in sample.news_items()]
+    assert [e[0] for e in entries if e[1] == 1] == titles
+    assert [e[0] for e in entries if e[1] == 2] == items
+    assert len(entries) == len(titles) + len(items) == 8
+
+
+def test_contents_numbers_are_the_pages_where_articles_start(reader, editions):
+    contents = page_texts(editions.files["pdf"])[0]
+    listed = dict(re.findall(r"^\s*(\S.*?)[·\s]{2,}(\d+)\s*$", contents, re.MULTILINE))
+    starts = {title: page for title, _, page in outline_pages(reader)}
+    assert len(listed) == 8
+    for title, page in listed.items():
+        assert int(page) == starts[title], title
+        assert title.split("、")[-1][:6] in page_texts(editions.files["pdf"])[int(page) - 1].replace(" ", "")
+
+
+def test_running_heads_and_folios(editions):
+    texts = page_texts(editions.files["pdf"])
+    folio = lambda n: re.compile(rf"—\s*{n}\s*—\s*$")  # noqa: E731
+    assert not folio(1).search(texts[0]) and not texts[0].lstrip().startswith("两新党建 ")
+    assert folio(2).search(texts[1]) and re.match(r"\s*两新党建\s+2014年第5期", texts[1])
+    assert folio(3).search(texts[2]) and re.match(r"\s*育才中学把党建工作全面融入教学管理", texts[2])
+
+
+def test_metadata(reader):
+    info = reader.metadata
+    assert info.title == "两新党建 2014年第5期"
+    assert info.author == "杭州市两新党务工作者协会秘书处"
+    assert info.subject.startswith("两新党建 2014年第5期")
+    assert "两新党建" in info["/Keywords"]
+    assert info["/CreationDate"].startswith("D:20140530") and info["/ModDate"].startswith("D:20140530")
+    assert reader.trailer["/Root"]["/Lang"] == "zh-CN"
+
+
+@pytest.mark.parametrize("edition", ["pdf", "archive"])
+def test_fonts_embedded_and_subset(editions, edition):
+    listing = subprocess.run(["pdffonts", str(editions.files[edition])], capture_output=True, text=True, check=True).stdout
+    rows = listing.splitlines()[2:]
+    assert len(rows) >= 3
+    for row in rows:
+        assert re.search(r"\byes\s+yes\s+yes\b", row), row
+
+
+def test_every_source_character_in_order(editions):
+    text = subprocess.run(["pdftotext", str(editions.files["pdf"]), "-"], capture_output=True, text=True, check=True).stdout
+    expected = visible_chars(SEED.read_text(encoding="utf-8"))
+    got = visible_chars(text, drop="\u2060")
+    missing = first_missing(expected, got)
+    assert missing == -1, expected[missing:missing + 30]
+
+
+def test_rebuilds_are_byte_identical(editions, tmp_path):
+    again = build_clean(None, tmp_path, ["pdf", "archive"])
+    for name in ("pdf", "archive"):
+        assert again.files[name].read_bytes() == editions.files[name].read_bytes(), name
+
+
+def test_archive_is_pdfa3_with_source_attachment(editions):
+    archive = pypdf.PdfReader(editions.files["archive"])
+    assert set(archive.attachments) == {SEED.name, "issue.toml"}
+    assert archive.attachments[SEED.name][0] == SEED.read_bytes()
+    specs = archive.trailer["/Root"]["/AF"]
+    assert {spec.get_object()["/AFRelationship"] for spec in specs} == {"/Source"}
+    xmp = archive.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+    assert re.search(r"pdfaid:part[^0-9]{0,3}3", xmp) and re.search(r"pdfaid:conformance[^A-Z]{0,3}U", xmp)
+    assert "两新党建 2014年第5期" in xmp
+    assert bool(archive.trailer["/Root"]["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in archive.trailer["/Root"]
+    check = subprocess.run(["qpdf", "--check", str(editions.files["archive"])], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_press_edition_has_bleed_and_trim(tmp_path):
+    result = build_clean(None, tmp_path, ["pdf"], press=True)
+    page = pypdf.PdfReader(result.files["pdf"]).pages[1]
+    trim = [float(v) for v in page.trimbox]
+    bleed = [float(v) for v in page.bleedbox]
+    assert trim[2] - trim[0] == pytest.approx(210 * PT_PER_MM, abs=0.05)
+    assert trim[3] - trim[1] == pytest.approx(297 * PT_PER_MM, abs=0.05)
+    for inner, outer, sign in zip(trim, bleed, (-1, -1, 1, 1)):
+        assert outer - inner == pytest.approx(sign * 3 * PT_PER_MM, abs=0.05)
+    raw = result.files["pdf"].read_bytes()
+    assert b"GTS_PDFX" in raw
+
+
+def test_other_paper_sizes(issue_copy, tmp_path):
+    toml = issue_copy / "issue.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('paper = "A4"', 'paper = "正度16开"'), encoding="utf-8")
+    result = build_clean(issue_copy, tmp_path, ["pdf"])
+    box = pypdf.PdfReader(result.files["pdf"]).pages[0].mediabox
+    assert (float(box.width), float(box.height)) == pytest.approx((185 * PT_PER_MM, 260 * PT_PER_MM), abs=0.05)
+
+
+REFUSED_TEMPLATE = """{% extends "base.html.j2" %}
+{% block head %}{{ super() }}
+<link rel="attachment" href="file:///etc/passwd">
+<link rel="attachment" href="../outside-secret.txt">
+<link rel="attachment" href="escape-link.txt">
+<link rel="attachment" href="inside.txt">
+{% endblock %}
+{% block masthead %}{{ super() }}<img src="http://127.0.0.1:9/tracker.png" alt="">{% endblock %}
+"""
+
+
+def test_fetcher_refuses_everything_outside_the_issue(issue_copy, tmp_path):
+    secret = "TOP-SECRET-MARKER-7731"
+    (issue_copy.parent / "outside-secret.txt").write_text(secret, encoding="utf-8")
+    (issue_copy / "escape-link.txt").symlink_to(issue_copy.parent / "outside-secret.txt")
+    (issue_copy / "inside.txt").write_text("allowed attachment", encoding="utf-8")
+    (issue_copy / "templates").mkdir()
+    (issue_copy / "templates" / "master.html.j2").write_text(REFUSED_TEMPLATE, encoding="utf-8")
+    result = build_clean(issue_copy, tmp_path / "out", ["pdf"], allowed_warnings=("已拒绝读取", "Failed to load"))
+    refusals = [w for w in result.warnings if "已拒绝读取" in w]
+    for url in ("file:///etc/passwd", "outside-secret.txt", "escape-link.txt", "http://127.0.0.1:9/tracker.png"):
+        assert any(url in w for w in refusals), (url, result.warnings)
+    assert not any("inside.txt" in w for w in result.warnings)
+    reader = pypdf.PdfReader(result.files["pdf"])
+    assert set(reader.attachments) == {"inside.txt"}
+    raw = result.files["pdf"].read_bytes()
+    assert secret.encode() not in raw and b"root:x:0:0" not in raw
+
+
+def test_missing_fast_subsetter_is_reported(monkeypatch):
+    import weasyprint.text.ffi as ffi
+
+    from typeset.environment import require_fast_subsetter
+    from typeset.errors import EnvironmentProblem
+
+    require_fast_subsetter.cache_clear()
+    monkeypatch.setattr(ffi, "harfbuzz_subset", None)
+    try:
+        with pytest.raises(EnvironmentProblem, match="libharfbuzz-subset0"):
+            require_fast_subsetter()
+    finally:
+        require_fast_subsetter.cache_clear()
+
+
+def test_sample_pdf_size_is_reported(editions):
+    size = editions.files["pdf"].stat().st_size
+    assert 50_000 < size < 1_500_000  # the 400 KB target is tracked by `make bench`
+    assert shutil.which("pdftotext")
