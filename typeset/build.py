@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from typeset.errors import TypesetError
+from typeset.errors import CheckFailed, TypesetError
 from typeset.outputs import ensure_dir
 from typeset.render import render_master
 from typeset.sources import load
@@ -24,6 +24,7 @@ class BuildResult:
     files: dict[str, Path] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     warnings: list[str] = field(default_factory=list)
+    findings: list = field(default_factory=list)  # what `typeset check` reports, errors forced through included
 
 
 class WarningCollector(logging.Handler):
@@ -51,14 +52,28 @@ def default_out_dir(issue_id: str) -> Path:
     return Path("output") / issue_id
 
 
+def run_checks(bulletin, force: bool) -> list:
+    from typeset.check import check_bulletin
+
+    report = check_bulletin(bulletin)
+    if report.errors and not force:
+        raise CheckFailed(f"发现 {len(report.errors)} 处必须修改的错误，已停止排版。请运行 typeset check 查看并修改，或加 --force 强制排版。",
+                          findings=report.findings)
+    return list(report.findings)
+
+
 def build(
     source: Path | None = None,
     out_dir: Path | None = None,
     formats: Iterable[str] | None = None,
     metadata: dict[str, Any] | None = None,
     press: bool = False,
+    check: bool = True,
+    force: bool = False,
 ) -> BuildResult:
-    """Build an issue: read → model → render → write. Returns the written files and warnings."""
+    """Build an issue: read → check → model → render → write. Returns the written files and warnings.
+
+    The editor's checks run first: an error stops the build (``CheckFailed``) unless ``force``."""
     chosen = resolve_formats(formats)
     collector = WarningCollector()
     watched = [logging.getLogger(name) for name in ("typeset", "weasyprint", "fontTools")]
@@ -66,10 +81,11 @@ def build(
         logger.addHandler(collector)
     try:
         loaded = load(source, metadata)
+        findings = run_checks(loaded.bulletin, force) if check else []
         rendered = render_master(loaded.bulletin)
         target = ensure_dir(Path(out_dir) if out_dir else default_out_dir(loaded.bulletin.meta.issue_id))
         ctx = BuildContext(rendered, target, options={"press": press})
-        result = BuildResult(target, notes=loaded.notes)
+        result = BuildResult(target, notes=loaded.notes, findings=findings)
         for name in chosen:
             LOGGER.info("writing %s", name)
             result.files[name] = writers()[name].write(ctx)

@@ -20,7 +20,7 @@ cli_i18n.install()
 import typer  # noqa: E402  (after the Chinese messages are installed)
 
 from typeset import __version__  # noqa: E402
-from typeset.errors import TypesetError  # noqa: E402
+from typeset.errors import CheckFailed, TypesetError  # noqa: E402
 
 app = typer.Typer(
     name="typeset",
@@ -65,13 +65,21 @@ def build_command(
     publisher: Optional[str] = typer.Option(None, "--publisher", help="编印单位。", show_default=False),
     style: Optional[str] = typer.Option(None, "--style", help="版式名称（styles/ 下的文件夹名）。", show_default=False),
     strict: bool = typer.Option(False, "--strict", help="有任何警告即视为失败。"),
+    force: bool = typer.Option(False, "--force", help="检查出错误时仍然排版。"),
 ) -> None:
     """排版一期会刊，生成 PDF、EPUB、PDF/A 和网页。"""
     from typeset.build import build
 
     metadata = {"title": title, "year": year, "number": number, "serial": serial,
                 "date": _parse_date(date), "publisher": publisher, "style": style}
-    result = build(source, out, formats, metadata=metadata, press=press)
+    try:
+        result = build(source, out, formats, metadata=metadata, press=press, force=force)
+    except CheckFailed as failed:
+        for finding in failed.findings:
+            say(str(finding))
+        raise
+    for finding in result.findings:
+        say(str(finding))
     for note in result.notes:
         say(f"提示：{note}")
     for warning in result.warnings:
@@ -106,10 +114,21 @@ def new_command(
     typer.echo(f"请编辑 {folder / 'issue.toml'} 和栏目文件，然后运行：typeset build {folder}")
 
 
+def _register_check() -> None:
+    from typeset.cli_check import check_command
+
+    app.command("check")(check_command)
+
+
+_register_check()
+
+
 def main() -> None:
     """Console entry point: user mistakes → one line; bugs → a saved traceback."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except TypesetError as error:
         say(f"错误：{error}")
         sys.exit(error.exit_code)

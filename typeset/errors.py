@@ -51,6 +51,10 @@ class CheckFailed(TypesetError):
 
     exit_code = 1
 
+    def __init__(self, message: str, findings=()):
+        super().__init__(message)
+        self.findings = list(findings)
+
 
 class EnvironmentProblem(TypesetError):
     """The machine lacks something the build needs (a Debian package, a font)."""

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from typeset import config
-from typeset.errors import SourceError
+from typeset.errors import SourceError, StyleError
 from typeset.model import Article, Bulletin, Section, SourceFile
 from typeset.resources import sample_issue_dir
 from typeset.sources.decode import decode
@@ -85,6 +85,8 @@ def _load_folder(folder: Path, options: dict[str, Any]) -> Loaded:
     )
     meta = config.make_meta(config.merge(config.DEFAULTS, values, options))
     _check_cover(folder, meta.cover, toml_path)
+    if options.get("style") is None:
+        _check_style(folder, meta.style, toml_path)
     toml_source = read_source_file(toml_path, folder)
     bulletin = Bulletin(meta, number_nodes(sections), sources + (toml_source,), root=str(folder.resolve()))
     return Loaded(bulletin)
@@ -97,6 +99,17 @@ def _check_cover(folder: Path, cover: str | None, toml_path: Path) -> None:
     if not _inside(path, folder) or not path.is_file():
         line = config.key_line(toml_path.read_text(encoding="utf-8-sig"), "cover")
         raise SourceError(f"封面图片“{cover}”不存在（须放在本期文件夹中）。请检查文件名或删去 cover 这一行。", toml_path, line)
+
+
+def _check_style(folder: Path, style: str, toml_path: Path) -> None:
+    """An unknown style named in issue.toml is reported at its line, not later by the renderer."""
+    from typeset.styles import load_style
+
+    try:
+        load_style(style, folder)
+    except StyleError as exc:
+        line = config.key_line(toml_path.read_text(encoding="utf-8-sig"), "style")
+        raise StyleError(exc.message, toml_path, line) from None
 
 
 def _section_files(folder: Path, listed: list[Any] | None, toml_path: Path) -> list[Path]:

@@ -1,0 +1,49 @@
+"""``typeset check``: an editor's proof-reader.
+
+``check_bulletin(bulletin)`` reads the issue's source texts (character rules: punctuation,
+spaces, radicals, missing glyphs) and its document model (structure rules: empty articles,
+numbering) and returns a ``Report``. ``fix_sources(bulletin)`` applies the safe fixes to the
+files on disk. Messages are in Simplified Chinese.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from typeset.check.chars import SourceLine, source_lines
+from typeset.check.findings import Finding, Report
+from typeset.check.fix import Change, fix_sources
+from typeset.check.fonts import check_glyphs
+from typeset.check.rules import check_line
+from typeset.check.structure import check_structure
+from typeset.model import Bulletin, SourceFile
+
+__all__ = ["Change", "Finding", "Report", "check_bulletin", "fix_sources", "is_text_source"]
+
+
+def is_text_source(source: SourceFile) -> bool:
+    """Bulletin text files; issue.toml (and any other settings file) is not proof-read."""
+    return not source.name.lower().endswith(".toml")
+
+
+def check_bulletin(bulletin: Bulletin, fonts: bool = True) -> Report:
+    """Every finding of every rule, sorted by file, line and column."""
+    lines = {src.name: source_lines(src.name, src.text) for src in bulletin.sources if is_text_source(src)}
+    findings: list[Finding] = []
+    for file_lines in lines.values():
+        for line in file_lines:
+            findings.extend(check_line(line))
+    findings.extend(_at_content(f, lines) for f in check_structure(bulletin))
+    notes: list[str] = []
+    if fonts:
+        glyphs, notes = check_glyphs(bulletin, lines)
+        findings.extend(glyphs)
+    return Report.of(findings, notes)
+
+
+def _at_content(finding: Finding, lines: dict[str, list[SourceLine]]) -> Finding:
+    """Point a structure finding at the first character of its line (after the indent)."""
+    file_lines = lines.get(finding.file, [])
+    if 0 < finding.line <= len(file_lines):
+        return replace(finding, col=file_lines[finding.line - 1].lo + 1)
+    return finding

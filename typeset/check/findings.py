@@ -1,0 +1,59 @@
+"""What a check reports: one ``Finding`` per flaw, gathered in a ``Report``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One flaw at ``file:line:col`` (1-based; ``col`` counts characters, not bytes)."""
+
+    file: str
+    line: int
+    col: int
+    rule: str
+    severity: Severity
+    message: str
+    suggestion: str = ""
+
+    def __str__(self) -> str:
+        advice = f"（建议：{self.suggestion}）" if self.suggestion else ""
+        return f"{self.file}:{self.line}:{self.col}  {self.rule}  {self.message}{advice}"
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.file, self.line, self.col, self.rule)
+
+
+@dataclass(frozen=True)
+class Report:
+    """All findings of one check, sorted by file, line and column."""
+
+    findings: tuple[Finding, ...] = ()
+    notes: tuple[str, ...] = field(default=())  # what could not be checked, for the editor
+
+    @classmethod
+    def of(cls, findings: Iterable[Finding], notes: Iterable[str] = ()) -> "Report":
+        unique = dict.fromkeys(findings)  # a flaw found twice is reported once
+        return cls(tuple(sorted(unique, key=lambda f: f.sort_key)), tuple(notes))
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == "warning")
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        if not self.findings:
+            return "未发现问题。"
+        return f"共 {len(self.errors)} 处错误、{len(self.warnings)} 处警告"

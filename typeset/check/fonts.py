@@ -1,0 +1,146 @@
+"""Missing glyphs: every character must be in the fonts of the role that prints it.
+
+Fonts are found by family name with ``fc-match`` and their character maps read with fontTools.
+The CJK font files are 20-27 MB, so each is opened lazily, once per process.
+"""
+
+from __future__ import annotations
+
+import functools
+import subprocess
+import unicodedata
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from typeset.check.chars import BLANKS, INNER_BLANKS, SourceLine, code_point
+from typeset.check.findings import Finding
+from typeset.model import Bulletin, Heading, Item, Paragraph
+from typeset.styles import Style, load_style
+from typeset.sources.text import ARTICLE_MARK, ITEM_MARKS
+
+GENERIC_FAMILIES = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
+ROLE_LABELS = {"body": "正文", "heading": "标题", "kai": "楷体导语"}
+_EMOJI_RANGES = ((0x1F000, 0x1FAFF), (0xFE00, 0xFE0F), (0xE0000, 0xE007F))
+
+
+@functools.cache
+def font_file(family: str) -> tuple[str, int] | None:
+    """``(path, index)`` of the installed font of this family, or None when it is not installed."""
+    try:
+        done = subprocess.run(["fc-match", "-f", "%{family}\n%{file}\n%{index}", family],
+                              capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    parts = done.stdout.split("\n")
+    if done.returncode != 0 or len(parts) < 3 or not parts[1]:
+        return None
+    names = {name.strip().casefold() for name in parts[0].split(",")}
+    if family.casefold() not in names:  # fontconfig substituted another font
+        return None
+    return parts[1], int(parts[2] or 0)
+
+
+@functools.cache
+def font_cmap(path: str, index: int) -> frozenset[int] | None:
+    """The font's code points (read lazily: only the cmap table); None when it can't be read."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    try:
+        with TTFont(path, fontNumber=index, lazy=True) as font:
+            return frozenset(font.getBestCmap() or {})
+    except (OSError, TTLibError, KeyError, ValueError):
+        return None
+
+
+@functools.cache
+def family_coverage(families: tuple[str, ...]) -> frozenset[int] | None:
+    """Code points of every installed family in the list; None when none is installed."""
+    files = [font_file(name) for name in families if name.casefold() not in GENERIC_FAMILIES]
+    maps = [cmap for cmap in (font_cmap(*found) for found in files if found) if cmap is not None]
+    return frozenset().union(*maps) if maps else None
+
+
+def is_unprintable(ch: str) -> bool:
+    cp = ord(ch)
+    if any(lo <= cp <= hi for lo, hi in _EMOJI_RANGES):
+        return True
+    return unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") and ch not in BLANKS
+
+
+def line_roles(bulletin: Bulletin) -> dict[tuple[str, int], list[tuple[int, tuple[str, ...]]]]:
+    """(file, line) → ``[(start_offset_in_content, roles), …]``: which fonts print which part.
+
+    Titles print in the heading font and, in the contents, in the body font; a lead sentence
+    prints in the kai font."""
+    roles: dict[tuple[str, int], list[tuple[int, tuple[str, ...]]]] = {}
+    for article in bulletin.articles():
+        if article.title:
+            roles[(article.origin.file, article.origin.line)] = [(0, ("heading", "body"))]
+        blocks = list(article.blocks)
+        for item in article.items:
+            roles[(item.origin.file, item.origin.line)] = [(0, ("heading", "body"))]
+            blocks.extend(item.blocks)
+        for block in blocks:
+            key = (block.origin.file, block.origin.line)
+            if isinstance(block, Heading):
+                roles[key] = [(0, ("heading",))]
+            elif isinstance(block, Paragraph) and block.lead:
+                roles[key] = [(0, ("kai",)), (len(block.lead), ("body",))]
+            elif isinstance(block, (Paragraph, Item)):
+                roles[key] = [(0, ("body",))]
+    return roles
+
+
+class GlyphChecker:
+    """Checks lines against the style's fonts; remembers the roles it could not check."""
+
+    def __init__(self, style: Style):
+        self.style = style
+        self.unchecked: dict[str, tuple[str, ...]] = {}
+
+    def coverage(self, role: str) -> frozenset[int] | None:
+        try:
+            families = tuple(self.style.fonts(role))
+        except KeyError:
+            families = ()
+        found = family_coverage(families)
+        if found is None:
+            self.unchecked[role] = families
+        return found
+
+    def check(self, line: SourceLine, parts: list[tuple[int, tuple[str, ...]]]) -> Iterator[Finding]:
+        content = line.text[line.lo:line.hi]
+        bounds = [start for start, _ in parts[1:]] + [len(content)]
+        for (start, roles), end in zip(parts, bounds):
+            for offset in range(start, end):
+                ch = content[offset]
+                if ch in INNER_BLANKS or (offset == 0 and ch in ARTICLE_MARK + ITEM_MARKS):
+                    continue
+                yield from self._check_char(line, line.lo + offset, ch, roles)
+
+    def _check_char(self, line: SourceLine, i: int, ch: str, roles: Iterable[str]) -> Iterator[Finding]:
+        if is_unprintable(ch):
+            yield Finding(line.file, line.number, i + 1, "missing-glyph", "error",
+                          f"{code_point(ch)} 是表情符号或不可见的控制字符，印刷字体中没有", "删去或换成文字")
+            return
+        for role in roles:
+            covered = self.coverage(role)
+            if covered is not None and ord(ch) not in covered:
+                font = self.style.fonts(role)[0]
+                yield Finding(line.file, line.number, i + 1, "missing-glyph", "error",
+                              f"“{ch}”（{code_point(ch)}）在{ROLE_LABELS.get(role, role)}字体 {font} 中没有字形，会印成方框或别的字体",
+                              "换成常用字，或请排版人员另行处理")
+                return
+
+
+def check_glyphs(bulletin: Bulletin, lines: dict[str, list[SourceLine]]) -> tuple[list[Finding], list[str]]:
+    """Findings for missing glyphs, and notes naming the roles whose fonts are not installed."""
+    root = Path(bulletin.root) if bulletin.root else None
+    checker = GlyphChecker(load_style(bulletin.meta.style, root))
+    findings: list[Finding] = []
+    for (file, number), parts in sorted(line_roles(bulletin).items()):
+        if file in lines and 0 < number <= len(lines[file]):
+            findings.extend(checker.check(lines[file][number - 1], parts))
+    notes = [f"未找到{ROLE_LABELS.get(role, role)}字体（{'、'.join(families) or '版式未指定'}），没有检查该字体的缺字。"
+             for role, families in sorted(checker.unchecked.items())]
+    return findings, notes

@@ -1,0 +1,46 @@
+"""``typeset check [来源] [--fix]``: the proof-reader on the command line.
+
+Prints one line per finding and a summary; with ``--fix`` applies the safe fixes, prints each
+change, checks again and prints what remains. Exit code 1 while an error remains, 0 otherwise.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from typeset.check import Report, check_bulletin, fix_sources
+from typeset.sources import load
+
+SOURCE_HELP = "一期会刊的文件夹（含 issue.toml）或一个会刊文本文件；不填则检查示例刊。"
+FIX_HELP = "自动修正有把握的问题（中文里的半角标点、错用的间隔号、多余的空格），直接改写原文件，保留原编码和换行。"
+
+
+def print_report(report: Report) -> None:
+    for note in report.notes:
+        typer.echo(f"提示：{note}", err=True)
+    for finding in report.findings:
+        typer.echo(str(finding))
+    typer.echo(report.summary())
+
+
+def check_command(
+    source: Optional[Path] = typer.Argument(None, help=SOURCE_HELP, show_default=False),
+    fix: bool = typer.Option(False, "--fix", help=FIX_HELP),
+) -> None:
+    """校对会刊文本：标点、空格、部首字、缺字和编号，列出每处问题的位置和改法。"""
+    bulletin = load(source).bulletin
+    report = check_bulletin(bulletin)
+    if fix:
+        changes = fix_sources(bulletin)
+        typer.echo(f"已自动修正 {len(changes)} 处：" if changes else "没有可以自动修正的问题。")
+        for change in changes:
+            typer.echo(str(change))
+        if changes:
+            typer.echo("重新检查，剩余问题如下：")
+            report = check_bulletin(load(source).bulletin)
+    print_report(report)
+    if report.errors:
+        raise typer.Exit(1)
