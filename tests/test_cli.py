@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SEED
+from conftest import QUIRKS, ROOT, SEED
 
 TYPESET = [sys.executable, "-m", "typeset"]
 
@@ -104,3 +104,21 @@ def test_wheel_install_finds_styles_templates_and_sample(tmp_path):
                              capture_output=True, text=True, cwd=tmp_path, env=env).stdout
     assert "site-packages/typeset/_data" in located
     assert (out / "2014-05.pdf").stat().st_size > 10_000
+
+
+def test_build_stops_on_check_errors_unless_forced(tmp_path):
+    out = tmp_path / "out"
+    stopped = run("build", QUIRKS, "-f", "html", "-o", out)
+    assert stopped.returncode == 1
+    assert "seed-quirks.txt:2:5  halfwidth-punct" in stopped.stderr
+    assert stopped.stderr.strip().splitlines()[-1].startswith("错误：发现 7 处必须修改的错误")
+    assert not out.exists()
+    forced = run("build", QUIRKS, "-f", "html", "-o", out, "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert (out / next(p.name for p in out.glob("*.html"))).stat().st_size > 0
+
+
+def test_sample_warnings_are_shown_and_the_build_goes_on(tmp_path):
+    result = run("build", "-f", "html", "-o", tmp_path)
+    assert result.returncode == 0
+    assert "interpunct" in result.stderr and "stray-space" in result.stderr
