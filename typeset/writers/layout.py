@@ -91,11 +91,16 @@ def page_starts(ctx: BuildContext) -> list[PageStart]:
     is found from the page's first text box (WeasyPrint's private box tree, guarded)."""
     document = print_document(ctx)
     order = model_ids(ctx)
+    containers = {a.id for a in ctx.bulletin.articles()} | {i.id for i in ctx.bulletin.news_items()}
     starts: list[PageStart] = []
+    previous: set[str] = set()
     for number, page in enumerate(document.pages[: ctx.shared["content_pages"]], start=1):
-        first = next((anchor for anchor in order if anchor in page.anchors), None)
+        # An article or news item carried over from the previous page is not where this page begins.
+        fresh = (anchor for anchor in order if anchor in page.anchors and not (anchor in containers and anchor in previous))
+        first = next(fresh, None)
         if first is not None:
             starts.append(PageStart(number, first, _continued_offset(ctx, page, first)))
+        previous = set(page.anchors)
     return starts
 
 
