@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from typeset.errors import StyleError
 from typeset.model import Bulletin, IssueMeta
 from typeset.resources import templates_dir
 from typeset.styles import Style, load_style
+from typeset.typography.markup import cjk
 
 
 @dataclass(frozen=True)
@@ -24,19 +26,24 @@ class Rendered:
     bulletin: Bulletin
 
 
-def template_env(style: Style, issue_root: Path | None) -> jinja2.Environment:
-    """Templates are looked up in the issue's ``templates/``, the style's, then the bundled ones."""
+def template_env(style: Style, issue_root: Path | None, paged: bool = True) -> jinja2.Environment:
+    """Templates are looked up in the issue's ``templates/``, the style's, then the bundled ones.
+
+    ``paged``: the markup is for a fixed layout (the HTML master, laid out for print), where
+    word joiners steer line breaks; a reflowable EPUB gets the text without them."""
     search = []
     if issue_root is not None:
         search.append(issue_root / "templates")
     search += [folder / "templates" for folder in style.search_path]
     search.append(templates_dir())
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(p) for p in search]),
         autoescape=jinja2.select_autoescape(["html", "xhtml", "html.j2", "xhtml.j2", "xml.j2"], default=True),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+    env.filters["cjk"] = cjk if paged else partial(cjk, joiners=False)
+    return env
 
 
 def render_css(style: Style, name: str, paper: str) -> str:

@@ -4,6 +4,7 @@ chosen style, then the styles it ``extends``."""
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass
 from functools import cached_property
@@ -60,10 +61,15 @@ class Style:
             "size_pt": size_pt,
             "chars": chars,
             "measure_pt": round(measure_pt, 3),
-            "inner_pt": round(side_pt + 4 * PT_PER_MM / 2, 3),  # a little more room at the spine
-            "outer_pt": round(side_pt - 4 * PT_PER_MM / 2, 3),
+            # Rounded down, so the measure never falls a hair short of `chars` characters.
+            "inner_pt": _floor3(side_pt + 4 * PT_PER_MM / 2),  # a little more room at the spine
+            "outer_pt": _floor3(side_pt - 4 * PT_PER_MM / 2),
             "line_height": float(self.type.get("line_height", 1.7)),
         }
+
+
+def _floor3(value: float) -> float:
+    return math.floor(value * 1000) / 1000
 
 
 def load_style(name: str, issue_root: Path | None = None) -> Style:

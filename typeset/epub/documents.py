@@ -46,7 +46,7 @@ def strip_forbidden(text: str) -> str:
 
 def environment(ctx) -> jinja2.Environment:
     root = Path(ctx.bulletin.root) if ctx.bulletin.root else None
-    return template_env(ctx.rendered.style, root)
+    return template_env(ctx.rendered.style, root, paged=False)
 
 
 def render_document(env: jinja2.Environment, template: str, uid: str, file_name: str, title: str,

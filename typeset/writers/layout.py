@@ -41,6 +41,10 @@ def _lay_out(ctx: BuildContext):
     require_fast_subsetter()
     from weasyprint import CSS, HTML
 
+    from typeset.typography import install
+
+    install()  # inter-character justification for CJK (guarded against other WeasyPrint versions)
+
     url_fetcher = fetcher(ctx)
     stylesheets = []
     if ctx.options.get("press"):

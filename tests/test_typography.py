@@ -1,0 +1,363 @@
+"""Chinese typography of the print edition: markup (punctuation compression, word
+joiners), inter-character justification in WeasyPrint, and the rules checked on
+the PDF (pdfplumber character positions, pdftotext text layer)."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import jinja2
+import pytest
+from markupsafe import Markup
+
+from typeset.errors import EnvironmentProblem
+from typeset.typography import justify
+from typeset.typography.markup import WORD_JOINER, cjk, cjk_last, halt_marks
+
+ROOT = Path(__file__).resolve().parent.parent
+WJ = WORD_JOINER
+
+
+def _measure_module():
+    spec = importlib.util.spec_from_file_location("typography_measure", ROOT / "benchmarks" / "typography_measure.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+tm = _measure_module()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _restore_extension_state():
+    """Leave WeasyPrint as this module found it (installed or not)."""
+    was = justify.installed()
+    yield
+    (justify.install if was else justify.uninstall)()
+
+
+# --------------------------------------------------------------------------
+# Markup
+# --------------------------------------------------------------------------
+
+def halt(mark: str) -> str:
+    return f'<span class="halt">{mark}</span>'
+
+
+def test_cjk_escapes_and_returns_markup():
+    out = cjk('a<b>&"c"')
+    assert isinstance(out, Markup)
+    assert out == "a&lt;b&gt;&amp;&#34;c&#34;"
+    assert cjk("") == ""
+    assert cjk("普通的一句话") == "普通的一句话"
+
+
+@pytest.mark.parametrize("pair", ["”，", "。”", "）、", "》，", "：“", "”）", "。）"])
+def test_closing_mark_before_mark_is_compressed(pair):
+    assert cjk(f"甲{pair}乙") == f"甲{WJ}{halt(pair[0])}{pair[1]}乙"
+
+
+@pytest.mark.parametrize("pair", ["（“", "《〈", "“《"])
+def test_second_of_two_opening_marks_is_compressed(pair):
+    assert cjk(f"甲{pair}乙") == f"甲{pair[0]}{halt(pair[1])}{WJ}乙"
+
+
+def test_three_marks_compress_the_first_two():
+    assert halt_marks("好。”）来") == {1, 2}
+    assert halt_marks("（）") == halt_marks("“”") == set()  # an opening mark before a closing one: nothing to gain
+
+
+def test_line_start_rules_get_word_joiners():
+    assert cjk("他说——好") == f"他说{WJ}——好"
+    assert cjk("等等……然后") == f"等等{WJ}……然后"
+    assert cjk("马克思·恩格斯") == f"马克思{WJ}·{WJ}恩格斯"
+    assert cjk("同上〃") == f"同上{WJ}〃"
+    assert cjk("一～二") == f"一{WJ}～二"
+    assert cjk("——开头") == "——开头"  # nothing before the first character
+    assert cjk(f"已有{WJ}——") == f"已有{WJ}——"  # no double joiner
+
+
+def test_last_run_glues_the_last_han_character():
+    assert cjk_last("我们一起工作。") == f"我们一起工{WJ}作。"
+    assert cjk("我们一起工作。") == "我们一起工作。"
+    assert cjk_last("叫“好”。") == f"叫{WJ}“{WJ}好{WJ}{halt('”')}。"
+    assert cjk_last("2014年") == f"2014{WJ}年"
+    assert cjk_last("使用 Python。") == "使用 Python。"  # ends with a Latin word
+    assert cjk_last("单 字") == "单 字"  # never across a space
+
+
+def test_filter_in_an_autoescaping_template():
+    env = jinja2.Environment(autoescape=True)
+    env.filters["cjk"] = cjk
+    template = env.from_string("<p>{{ a|cjk }}{{ b|cjk(last=True) }}</p>")
+    assert template.render(a="<一>", b="好的。”，") == f"<p>&lt;一&gt;好{WJ}的{WJ}{halt('。')}{WJ}{halt('”')}，</p>"
+
+
+# --------------------------------------------------------------------------
+# Justification units
+# --------------------------------------------------------------------------
+
+def test_analyse_finds_opportunities_with_byte_offsets():
+    runs, length = justify.analyse("中文 ab’s，x“引”")
+    assert length == len("中文 ab’s，x“引”".encode())
+    assert [(cls, count) for _, _, cls, count in runs] == [
+        (justify.CJK, 2), (justify.SPACE, 1), (justify.CJK, 1), (justify.CJK, 3)]
+    assert runs[0][:2] == (0, 6) and runs[1][:2] == (6, 7)
+    # Dashes, ellipses, digits and Latin letters are not opportunities.
+    assert justify.weights("——……2014abc") == (0, 0, justify.NONE, justify.NONE)
+    # A combining mark belongs to its base character.
+    assert justify.weights("中\ufe00文") == (2, 0, justify.CJK, justify.CJK)
+
+
+def test_split_spacing_follows_pango():
+    assert justify.split_spacing(301) == (150, 151)
+    assert justify.split_spacing(2048) == (1024, 1024)
+    assert justify.split_spacing(3072) == (2048, 1024)  # whole pixels: the left half is rounded to a pixel
+    assert justify.split_spacing(0) == (0, 0)
+
+
+def test_install_is_idempotent_and_reversible():
+    from weasyprint.draw import text as draw_text
+    from weasyprint.layout import inline
+
+    justify.uninstall()
+    stock_justify, stock_draw = inline.justify_line, draw_text.draw_first_line
+    justify.install()
+    patched = inline.justify_line, draw_text.draw_first_line
+    justify.install()
+    assert (inline.justify_line, draw_text.draw_first_line) == patched
+    assert patched[1].__wrapped__ is stock_draw and patched[0].stock is stock_justify
+    justify.uninstall()
+    assert (inline.justify_line, draw_text.draw_first_line) == (stock_justify, stock_draw)
+    justify.install()
+
+
+def test_unknown_weasyprint_version_is_refused(monkeypatch):
+    import weasyprint
+
+    monkeypatch.setattr(weasyprint, "__version__", "71.0")
+    with pytest.raises(EnvironmentProblem, match="WeasyPrint 70.0"):
+        justify.check_versions()
+
+
+def test_old_pango_is_refused(monkeypatch):
+    from weasyprint.text import ffi
+
+    class OldPango:
+        def __getattr__(self, name):
+            return getattr(ffi.pango, name)
+
+        def pango_version(self):
+            return 14206
+
+    monkeypatch.setattr(ffi, "pango", OldPango())
+    with pytest.raises(EnvironmentProblem, match="Pango 1.44"):
+        justify.check_versions()
+
+
+# --------------------------------------------------------------------------
+# A small document rendered with WeasyPrint
+# --------------------------------------------------------------------------
+
+LEFT, MEASURE = 87.0, 420.0  # 40 characters of 10.5 pt
+SMALL_CSS = f"""
+@page {{ size: A4; margin: 25mm 0 22mm {LEFT}pt; }}
+body {{ font-family: "Noto Serif CJK SC"; font-size: 10.5pt; line-height: 1.7; text-align: justify;
+        width: {MEASURE}pt; margin: 0; }}
+p {{ margin: 0; text-indent: 2em; }}
+.lead {{ font-family: "LXGW WenKai"; font-weight: bold; }}
+.halt {{ font-feature-settings: "halt"; }}
+.mark {{ display: inline-block; width: 0.45em; height: 0.45em; margin-right: 0.55em; background: red; }}
+"""
+PARAGRAPHS = [
+    ("一是机构重组，流程重塑。", "对于集团原有的十二个部门进行了合并，撤销中层12人，同时改变以往干部职务任命制为竞聘制，"
+     "建立能者上庸者下的人才激励机制，并用 WeasyPrint 和 Python 排出了“样张”，效果良好。"),
+    ("", "开展以“化解危机、献计献策”为主题的学习讨论，邀请干部代表、党员代表、职工代表等各层次人员参加专题座谈会，"
+     "听取他们的意见建议；开展“下基层、入车间、亲员工”调研活动——由党组织分成三个小组……下车间调研，现场听取员工意见建议。"),
+    ("", "马克思·恩格斯的著作《共产党宣言》（1848年）说：“一个幽灵，共产主义的幽灵，在欧洲游荡。”"
+     "这句话广为流传，几乎人人都知道，它的影响非常深远，直到今天仍然如此，大家都耳熟能详，值得一读再读。"),
+]
+
+
+def small_html(markup: bool = True) -> str:
+    conv = cjk if markup else (lambda text, last=False: Markup.escape(text))
+    paras = []
+    for index, (lead, body) in enumerate(PARAGRAPHS):
+        lead_html = f'<strong class="lead">{conv(lead)}</strong>' if lead else ""
+        marker = '<span class="mark"></span>' if index == 1 else ""
+        paras.append(f"<p>{marker}{lead_html}{conv(body, last=True)}</p>")
+    return (f'<html lang="zh-CN"><head><meta charset="utf-8"><style>{SMALL_CSS}</style></head>'
+            f"<body>{''.join(paras)}</body></html>")
+
+
+def small_lines(pdf):
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as doc:
+        chars = [c for c in doc.pages[0].chars if c["text"] != WJ]
+    rows = {}
+    for char in chars:
+        key = next((k for k in rows if abs(k - char["top"]) < 3), char["top"])
+        rows.setdefault(key, []).append(char)
+    return [sorted(rows[k], key=lambda c: c["x0"]) for k in sorted(rows)]
+
+
+@pytest.fixture(scope="module")
+def small_pdf(tmp_path_factory):
+    from weasyprint import HTML
+
+    justify.install()
+    justify.STATS.reset()
+    path = tmp_path_factory.mktemp("small") / "small.pdf"
+    document = HTML(string=small_html()).render()
+    document.write_pdf(path)
+    return path, document
+
+
+def test_small_document_lines_are_flush(small_pdf):
+    """Every line but a paragraph's last is flush right, except a line whose stretch
+    reached the cap (here: the one before a long Latin word, counted as capped)."""
+    pdf, _ = small_pdf
+    lines = small_lines(pdf)
+    cap = justify.MAX_STRETCH_EM * 10.5
+    short = 0
+    for index, row in enumerate(lines[:-1]):
+        if lines[index + 1][0]["x0"] > LEFT + 10:
+            continue  # the next line starts a paragraph: this one is a paragraph's last
+        text = "".join(c["text"] for c in row)
+        if abs(LEFT + MEASURE - row[-1]["x1"]) > 0.5:
+            short += 1
+            gaps = [b["x0"] - a["x1"] for a, b in zip(row, row[1:]) if justify.weights(a["text"] + b["text"])[0] == 2]
+            assert sorted(gaps)[len(gaps) // 2] == pytest.approx(cap, abs=0.01), text
+    assert short == justify.STATS.capped == 1
+    assert justify.STATS.lines >= 4  # (a line of exactly 40 characters needs no stretch)
+
+
+def test_small_document_text_layer_is_exact(small_pdf):
+    pdf, _ = small_pdf
+    text = tm.stripped(tm.pdftotext(pdf))
+    raw = tm.stripped(tm.pdftotext(pdf, raw=True))
+    expected = re.sub(r"\s+", "", "".join(lead + body for lead, body in PARAGRAPHS))
+    assert text == expected
+    assert raw == expected
+
+
+def _word_gaps(rows, word):
+    for row in rows:
+        text = "".join(c["text"] for c in row)
+        if word in text:
+            chars = row[text.index(word):text.index(word) + len(word)]
+            return [b["x0"] - a["x0"] for a, b in zip(chars, chars[1:])]
+    raise AssertionError(word)
+
+
+def test_latin_words_are_not_stretched(small_pdf, tmp_path):
+    """Inside a Latin word the letters keep their natural advances (kerning included)."""
+    from weasyprint import HTML
+
+    pdf, _ = small_pdf
+    html = small_html().split("<body>")[0] + '<body><p style="text-align: left">WeasyPrint Python</p></body></html>'
+    HTML(string=html).write_pdf(tmp_path / "natural.pdf")
+    natural = small_lines(tmp_path / "natural.pdf")
+    for word in ("WeasyPrint", "Python"):
+        assert _word_gaps(small_lines(pdf), word) == pytest.approx(_word_gaps(natural, word), abs=0.01)
+
+
+def test_box_widths_match_what_pango_draws(small_pdf):
+    """The widths the extension computes equal Pango's width of the stretched text."""
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.text.line_break import line_size
+
+    _, document = small_pdf
+    checked = 0
+
+    def walk(box):
+        nonlocal checked
+        layout = getattr(box, "pango_layout", None)
+        if isinstance(box, boxes.TextBox) and type(layout).__name__ == "InterCharacterLayout":
+            layout.reactivate(box.style)
+            line, _ = layout.get_first_line()
+            width, _ = line_size(line, box.style)
+            layout.deactivate()
+            assert abs(width - box.width) < 0.01, (box.text, width, box.width)
+            checked += 1
+        for child in getattr(box, "children", ()):
+            walk(child)
+
+    walk(document.pages[0]._page_box)
+    assert checked >= 8
+
+
+def test_halt_takes_half_an_em(tmp_path):
+    from weasyprint import HTML
+
+    justify.install()
+    html = small_html().split("<body>")[0] + f"<body><p>{cjk('他说：“好。”然后走了')}</p></body></html>"
+    HTML(string=html).write_pdf(tmp_path / "halt.pdf")
+    row = small_lines(tmp_path / "halt.pdf")[0]
+    x = {c["text"]: c["x0"] for c in row}
+    assert x["“"] - x["："] == pytest.approx(5.25, abs=0.05)
+    assert x["”"] - x["。"] == pytest.approx(5.25, abs=0.05)
+    assert x["然"] - x["”"] == pytest.approx(10.5, abs=0.05)
+
+
+def test_stretch_is_capped_and_counted(tmp_path):
+    """A line that can only be filled by stretching too far stays short."""
+    from weasyprint import HTML
+
+    justify.install()
+    justify.STATS.reset()
+    body = "中文" + "x" * 30 + "。" + "y" * 60
+    html = small_html().split("<body>")[0] + f'<body><p style="word-break: normal">{cjk(body)}</p></body></html>'
+    HTML(string=html).write_pdf(tmp_path / "cap.pdf")
+    assert justify.STATS.capped >= 1
+    assert tm.stripped(tm.pdftotext(tmp_path / "cap.pdf")) == body
+
+
+# --------------------------------------------------------------------------
+# The sample issue and an issue ten times longer
+# --------------------------------------------------------------------------
+
+@pytest.fixture(scope="module", params=[1, 10], ids=["sample", "sample-x10"])
+def issue_pdf(request, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp(f"issue-x{request.param}")
+    issue = tm.make_issue(tmp / "issue", request.param)
+    justify.STATS.reset()
+    pdf, _ = tm.build_pdf(issue, tmp / "out", enabled=True)
+    return issue, pdf, (justify.STATS.lines, justify.STATS.capped)
+
+
+def test_issue_lines_follow_the_rules(issue_pdf):
+    _, pdf, (justified, capped) = issue_pdf
+    report = tm.analyse(pdf)
+    assert report.continued > 80
+    assert [(line.text, short) for line, short in report.ragged] == []
+    assert [line.text for line in report.bad_start] == []
+    assert [line.text for line in report.bad_end] == []
+    assert [line.text for line in report.lone] == []
+    assert justified >= report.continued
+    assert capped == 0
+
+
+def test_issue_text_layer_has_nothing_inserted(issue_pdf):
+    from typeset.sources import load
+
+    issue, pdf, _ = issue_pdf
+    # Only the type area: running heads and folios interrupt paragraphs split over pages.
+    area = ["-x", "0", "-y", "71", "-W", "600", "-H", "708"]
+    for mode in ([], ["-raw"]):
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", *mode, *area, str(pdf), "-"],
+                              check=True, capture_output=True, text=True).stdout
+        flat = tm.stripped(text)
+        assert WJ not in text
+        position = 0
+        for block in load(issue).bulletin.blocks():
+            expected = tm.stripped(block.text)
+            found = flat.find(expected, position)
+            assert found >= 0, (mode, block.id, expected[:30])
+            position = found + len(expected)

@@ -1,0 +1,458 @@
+"""Inter-character justification of CJK text for WeasyPrint 70.0.
+
+WeasyPrint justifies a line by widening its U+0020/U+00A0 spaces only
+(``layout/inline.py: justify_line``), so a justified line of Chinese, which has
+no spaces, stays ragged.  This module replaces ``justify_line`` with one that
+also spreads the slack between characters, the way CSS Text 3 describes
+``text-justify: inter-character``:
+
+* every CJK character (Han, kana, Hangul, full-width punctuation, curly
+  quotes) and every space is a *justification opportunity* of weight 1;
+  Latin letters, digits, dashes and ellipses have weight 0;
+* the stretch is given to Pango as a letter-spacing attribute on the
+  character.  Pango puts half of a character's letter spacing before it and
+  half after it, so a CJK|CJK gap gets the full stretch ``S``, a CJK|Latin gap
+  ``S/2`` and the inside of a Latin word nothing;
+* Pango drops the outer half at the first and last glyph of a layout.  A line
+  made of several text boxes (one layout each) gets these lost halves back as
+  a horizontal shift of the following box, so that the gaps at box boundaries
+  match the gaps inside a box; the halves at the line's two ends stay dropped;
+* the stretch between CJK characters is capped at ``MAX_STRETCH_EM``: beyond
+  ~0.1-0.15 em ``pdftotext`` starts to read the gaps as spaces, which would put
+  spaces into copied and searched text.  Slack beyond the cap goes to real
+  spaces when the line has some, else the line stays short (counted in
+  :data:`STATS`).
+
+The letter spacing must survive ``Layout.deactivate()`` (the Pango objects are
+thrown away after layout and rebuilt at draw time by ``Layout.reactivate()``),
+so the justified boxes get a :class:`InterCharacterLayout`: a ``Layout`` that
+keeps the per-class stretch and re-derives the attributes from its own text
+whenever ``set_text(..., justify=True)`` runs.
+
+The PDF writer rounds each glyph position adjustment down to a whole 1/1000 em
+(``draw/text.py``: ``int(kerning)``), which leaves justified lines up to
+~0.4 pt short.  :func:`install` also rebuilds ``draw_first_line`` from its own
+source with that single expression replaced by a value rounded to 1/100000 em.
+
+Everything is checked against the WeasyPrint and Pango versions this was
+written for: :func:`install` refuses any other WeasyPrint release.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+import textwrap
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+from typeset.errors import EnvironmentProblem
+
+#: The WeasyPrint release whose internals this module extends.
+WEASYPRINT_VERSION = "70.0"
+#: Pango 1.44 is the first release with the letter-spacing behaviour relied on.
+MIN_PANGO_VERSION = 14400
+
+#: Largest stretch between two CJK characters, in em of the paragraph's font.
+MAX_STRETCH_EM = 0.09
+
+# The single expression of ``draw_first_line`` that the PDF precision fix
+# replaces, and its replacement (two decimals of 1/1000 em instead of none).
+_KERNING_SOURCE = "string += f'>{int(kerning)}<'"
+_KERNING_PRECISE = "string += f'>{round(kerning, 2):g}<'"
+
+_PANGO_SCALE = 1024  # Pango units per CSS px (``TO_UNITS``)
+
+
+# --------------------------------------------------------------------------
+# Character classes
+# --------------------------------------------------------------------------
+
+NONE, CJK, SPACE = 0, 1, 2
+
+_CJK_RANGES = (
+    "\u1100-\u11ff"          # Hangul Jamo
+    "\u2e80-\u2fdf"          # CJK and Kangxi radicals
+    "\u2ff0-\u303f"          # ideographic description, CJK symbols and punctuation
+    "\u3041-\u33ff"          # kana, bopomofo, Hangul compatibility, enclosed, compatibility
+    "\u3400-\u4dbf"          # Extension A
+    "\u4e00-\u9fff"          # Unified Ideographs
+    "\ua960-\ua97f"          # Hangul Jamo Extended-A
+    "\uac00-\ud7ff"          # Hangul syllables, Jamo Extended-B
+    "\uf900-\ufaff"          # compatibility ideographs
+    "\ufe10-\ufe1f"          # vertical forms
+    "\ufe30-\ufe4f"          # CJK compatibility forms
+    "\uff01-\uff60"          # full-width ASCII variants and brackets
+    "\uffe0-\uffe6"          # full-width signs
+    "\U0001f200-\U0001f2ff"  # enclosed ideographic supplement
+    "\U00020000-\U0003ffff"  # Extensions B to H, compatibility supplement
+    "\u2018\u201c\u201d\u00b7"  # curly quotes and interpunct: full width in Chinese fonts
+)
+# Characters that belong to the character before them (one Pango cluster):
+# combining marks, variation selectors, zero width joiner.
+_EXTEND = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u200d\ufe00-\ufe0f\U000e0100-\U000e01ef"
+# Dashes (——) and ellipses (……) are not listed: they must stay one unbroken
+# stroke or dotted line, so they stretch like Latin letters (not at all).
+# U+2019 is a closing quote, except between two Latin letters (it’s).
+_OPPORTUNITY = re.compile(
+    f"(?P<cjk>(?:(?:[{_CJK_RANGES}]|(?<![A-Za-z])\u2019|\u2019(?![A-Za-z]))[{_EXTEND}]*)+)"
+    f"|(?P<space>(?:[ \u00a0][{_EXTEND}]*)+)"
+)
+_EXTENDERS = re.compile(f"[{_EXTEND}]")
+
+
+@lru_cache(maxsize=8192)
+def analyse(text: str) -> tuple[tuple[tuple[int, int, int, int], ...], int]:
+    """Justification opportunities of ``text``.
+
+    Returns ``(runs, length)``: ``runs`` are ``(start, end, class, count)``
+    with UTF-8 byte offsets, ``class`` CJK or SPACE and ``count`` the
+    characters of the run (extenders not counted); ``length`` is the byte
+    length of ``text``."""
+    runs = []
+    char_pos = byte_pos = 0
+    for match in _OPPORTUNITY.finditer(text):
+        start, end = match.span()
+        byte_start = byte_pos + len(text[char_pos:start].encode())
+        chunk = match.group()
+        byte_end = byte_start + len(chunk.encode())
+        count = len(chunk) - (len(_EXTENDERS.findall(chunk)) if _EXTENDERS.search(chunk) else 0)
+        runs.append((byte_start, byte_end, CJK if match.lastgroup == "cjk" else SPACE, count))
+        char_pos, byte_pos = end, byte_end
+    return tuple(runs), byte_pos + len(text[char_pos:].encode())
+
+
+def weights(text: str) -> tuple[int, int, int, int]:
+    """(CJK characters, spaces, class of the first character, class of the last one)."""
+    runs, length = analyse(text)
+    cjk = sum(run[3] for run in runs if run[2] == CJK)
+    spaces = sum(run[3] for run in runs if run[2] == SPACE)
+    first = runs[0][2] if runs and runs[0][0] == 0 else NONE
+    last = runs[-1][2] if runs and runs[-1][1] == length else NONE
+    return cjk, spaces, first, last
+
+
+def split_spacing(spacing: int) -> tuple[int, int]:
+    """Pango's split of a letter spacing (Pango units) into the part before and
+    after a glyph (``distribute_letter_spacing`` in pango-layout.c)."""
+    left = int(spacing / 2)
+    if spacing % _PANGO_SCALE == 0:  # whole pixels stay on the pixel grid
+        left = (left + _PANGO_SCALE // 2) & ~(_PANGO_SCALE - 1)
+    return left, spacing - left
+
+
+def _make_layout_class():
+    from weasyprint.text.ffi import TO_UNITS, ffi, pango
+    from weasyprint.text.line_break import Layout
+
+    class InterCharacterLayout(Layout):
+        """A ``Layout`` whose justified text is stretched between characters.
+
+        ``cjk_spacing`` and ``space_spacing`` (CSS px) are kept on the object:
+        the Pango attributes are rebuilt from them and the text each time the
+        layout is re-activated for drawing."""
+
+        cjk_spacing = 0.0
+        space_spacing = 0.0
+
+        @classmethod
+        def from_layout(cls, layout, cjk_spacing, space_spacing):
+            """A copy of a deactivated ``layout`` (no Pango objects to share)."""
+            new = cls.__new__(cls)
+            new.__dict__.update(layout.__dict__)
+            new.cjk_spacing = cjk_spacing
+            new.space_spacing = space_spacing
+            return new
+
+        def set_text(self, text, justify=False):
+            super().set_text(text, justify=justify)
+            if not (justify and self.text):
+                return
+            runs, _ = analyse(self.text)
+            units = {CJK: round(self.cjk_spacing * TO_UNITS), SPACE: round(self.space_spacing * TO_UNITS)}
+            if not runs:
+                return
+            attr_list = pango.pango_layout_get_attributes(self.layout)
+            if attr_list == ffi.NULL:
+                attr_list = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
+            base = self._base_spacing()
+            for start, end, cls, _ in runs:
+                attr = pango.pango_attr_letter_spacing_new(units[cls] + base(start, end))
+                attr.start_index, attr.end_index = start, end
+                pango.pango_attr_list_change(attr_list, attr)
+            pango.pango_layout_set_attributes(self.layout, attr_list)
+
+        def get_first_line(self):
+            first_line, index = super().get_first_line()
+            if self.cjk_spacing or self.space_spacing:
+                _fold_offsets(first_line)
+            return first_line, index
+
+        def _base_spacing(self):
+            """The CSS letter/word spacing WeasyPrint already put on a byte range."""
+            letter = self.style["letter_spacing"]
+            letter = 0 if letter == "normal" else int(letter * TO_UNITS)
+            word = self.style["word_spacing"]
+            if not (letter or word):
+                return lambda start, end: 0
+            encoded = self.text.encode()
+            last = len(encoded) - 1
+
+            def base(start, end):
+                if word and encoded[start:start + 1] in (b" ", b"\xc2"):
+                    factor = 1 + (start in (0, last) or end - 1 == last)
+                    return factor * int(word * TO_UNITS + letter)
+                return letter
+
+            return base
+
+    def _fold_offsets(line):
+        """Move each glyph's x offset into the advance of the glyph before it.
+
+        Pango puts half of a letter spacing into the x offset of the glyph that
+        follows the gap; the PDF writer then writes that offset as one more
+        number per glyph.  Adding it to the previous advance instead leaves
+        every glyph exactly where it was and halves the numbers written."""
+        previous = None
+        run = line.runs
+        while run != ffi.NULL:
+            glyphs = ffi.cast("PangoGlyphItem *", run.data).glyphs
+            infos = glyphs.glyphs
+            for i in range(glyphs.num_glyphs):
+                geometry = infos[i].geometry
+                offset = geometry.x_offset
+                if offset and previous is not None:
+                    previous.width += offset
+                    geometry.width -= offset
+                    geometry.x_offset = 0
+                previous = geometry
+            run = run.next
+
+    return InterCharacterLayout
+
+
+# --------------------------------------------------------------------------
+# Justification
+# --------------------------------------------------------------------------
+
+@dataclass
+class JustifyStats:
+    """Counters of the lines justified since the last :meth:`reset`."""
+
+    lines: int = 0      # lines justified between characters
+    capped: int = 0     # lines left short because the stretch hit MAX_STRETCH_EM
+    fallback: int = 0   # lines handed to WeasyPrint's own justification
+
+    def reset(self) -> None:
+        self.lines = self.capped = self.fallback = 0
+
+
+STATS = JustifyStats()
+
+
+class _Walk:
+    """State of one pass over a line's leaves, in visual order."""
+
+    __slots__ = ("cjk_px", "space_px", "cjk_units", "space_units", "pending", "layout_class", "context")
+
+    def __init__(self, context, cjk_px, space_px, layout_class):
+        self.context = context
+        self.cjk_px = cjk_px
+        self.space_px = space_px
+        self.cjk_units = round(cjk_px * _PANGO_SCALE)
+        self.space_units = round(space_px * _PANGO_SCALE)
+        self.pending = None  # spacing lost after the previous leaf (units); None at line start
+        self.layout_class = layout_class
+
+
+def _leaves(box, boxes):
+    """Text boxes and atomic inline boxes of a line, in order (None: give up)."""
+    if isinstance(box, boxes.TextBox):
+        yield box
+    elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+        if box.style["direction"] == "rtl":
+            yield None
+            return
+        for child in box.children:
+            if child.is_in_normal_flow():
+                yield from _leaves(child, boxes)
+    else:
+        yield box
+
+
+def _opportunities(line, boxes):
+    """(CJK weight, space weight) of a line, outer halves at its ends removed;
+    None when the line can't be handled (right-to-left)."""
+    cjk = spaces = 0.0
+    first = last = None
+    for leaf in _leaves(line, boxes):
+        if leaf is None:
+            return None
+        if isinstance(leaf, boxes.TextBox):
+            if not leaf.text:
+                continue
+            box_cjk, box_spaces, box_first, box_last = weights(leaf.text)
+            cjk += box_cjk
+            spaces += box_spaces
+            if first is None:
+                first = box_first
+            last = box_last
+        else:
+            first = NONE if first is None else first
+            last = NONE
+    for edge in (first, last):
+        if edge == CJK:
+            cjk -= 0.5
+        elif edge == SPACE:
+            spaces -= 0.5
+    return cjk, spaces
+
+
+def _spread(box, walk, boxes, x_advance):
+    """Move and widen ``box`` and its descendants; return the new x advance."""
+    if isinstance(box, boxes.TextBox):
+        if not box.text:
+            box.position_x += x_advance
+            return x_advance
+        cjk, spaces, first, last = weights(box.text)
+        units = {NONE: 0, CJK: walk.cjk_units, SPACE: walk.space_units}
+        first_left = split_spacing(units[first])[0]
+        last_right = split_spacing(units[last])[1]
+        if walk.pending is not None:
+            x_advance += (walk.pending + first_left) / _PANGO_SCALE
+        walk.pending = last_right
+        box.position_x += x_advance
+        total = cjk * walk.cjk_units + spaces * walk.space_units
+        if not total:
+            return x_advance
+        layout = box.pango_layout
+        if getattr(layout, "text", None) != box.text or hasattr(layout, "layout"):
+            # Not the deactivated layout of this very text: make one.
+            from weasyprint.text.line_break import create_layout
+            layout = create_layout(box.text, box.style, walk.context, None, 0)
+            layout.deactivate()
+        box.pango_layout = walk.layout_class.from_layout(layout, walk.cjk_px, walk.space_px)
+        extra = (total - first_left - last_right) / _PANGO_SCALE
+        box.width += extra
+        return x_advance + extra
+    if isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+        box.position_x += x_advance
+        before = x_advance
+        for child in box.children:
+            if child.is_in_normal_flow():
+                x_advance = _spread(child, walk, boxes, x_advance)
+        box.width += x_advance - before
+        return x_advance
+    # Atomic inline-level box: a neighbour of weight 0.
+    if walk.pending is not None:
+        x_advance += walk.pending / _PANGO_SCALE
+    walk.pending = 0
+    box.translate(x_advance, 0)
+    return x_advance
+
+
+def _make_justify_line(stock_justify_line):
+    from weasyprint.formatting_structure import boxes
+
+    layout_class = _make_layout_class()
+
+    def justify_line(context, line, extra_width):
+        """Spread ``extra_width`` between the characters and spaces of ``line``."""
+        weights = _opportunities(line, boxes)
+        if weights is None or extra_width <= 0 or sum(weights) <= 0 or weights[0] <= 0:
+            # Right-to-left, nothing to stretch, or no CJK: WeasyPrint's own way.
+            with _LOCK:
+                STATS.fallback += 1
+            return stock_justify_line(context, line, extra_width)
+        cjk, spaces = weights
+        cap = MAX_STRETCH_EM * line.style["font_size"]
+        stretch = extra_width / (cjk + spaces)
+        space_stretch = stretch
+        capped = stretch > cap
+        if capped:
+            stretch = cap
+            space_stretch = (extra_width - cap * cjk) / spaces if spaces > 0 else cap
+        with _LOCK:
+            STATS.lines += 1
+            STATS.capped += capped and spaces <= 0
+        _spread(line, _Walk(context, stretch, space_stretch, layout_class), boxes, 0)
+
+    justify_line.stock = stock_justify_line
+    return justify_line
+
+
+# --------------------------------------------------------------------------
+# Installation
+# --------------------------------------------------------------------------
+
+_LOCK = threading.Lock()
+_ORIGINALS: dict[str, object] = {}
+
+
+def check_versions() -> None:
+    """Raise :class:`EnvironmentProblem` unless WeasyPrint and Pango are the ones supported."""
+    import weasyprint
+    from weasyprint.text.ffi import pango
+
+    if weasyprint.__version__ != WEASYPRINT_VERSION:
+        raise EnvironmentProblem(
+            f"中文排版扩展只适用于 WeasyPrint {WEASYPRINT_VERSION}，当前安装的是 {weasyprint.__version__}："
+            f"请安装 weasyprint=={WEASYPRINT_VERSION}（make demo 会装好）。")
+    version = pango.pango_version()
+    if version < MIN_PANGO_VERSION:
+        major, minor = divmod(version // 100, 100)
+        raise EnvironmentProblem(
+            f"中文排版扩展需要 Pango 1.44 或更新版本，当前是 {major}.{minor}：请安装 Debian 12 的 libpango-1.0-0。")
+
+
+def _precise_draw_first_line(module):
+    """``draw_first_line`` recompiled with glyph adjustments kept to 1/100000 em."""
+    original = module.draw_first_line
+    source = textwrap.dedent(inspect.getsource(original))
+    if source.count(_KERNING_SOURCE) != 1:
+        raise EnvironmentProblem(
+            "中文排版扩展无法识别 WeasyPrint 的 draw_first_line 源码（版本不符？）：请重新安装 weasyprint==70.0。")
+    tree = ast.parse(source.replace(_KERNING_SOURCE, _KERNING_PRECISE))
+    ast.increment_lineno(tree, original.__code__.co_firstlineno - 1)
+    code = compile(tree, inspect.getsourcefile(original), "exec")
+    namespace: dict = {}
+    exec(code, module.__dict__, namespace)  # noqa: S102 - WeasyPrint's own source, one expression changed
+    function = namespace["draw_first_line"]
+    function.__doc__ = original.__doc__
+    function.__wrapped__ = original
+    return function
+
+
+def install() -> None:
+    """Install the extension into WeasyPrint (idempotent, thread-safe)."""
+    with _LOCK:
+        if _ORIGINALS:
+            return
+        check_versions()
+        from weasyprint.draw import text as draw_text
+        from weasyprint.layout import inline
+
+        precise = _precise_draw_first_line(draw_text)
+        justify_line = _make_justify_line(inline.justify_line)
+        _ORIGINALS["justify_line"] = inline.justify_line
+        _ORIGINALS["draw_first_line"] = draw_text.draw_first_line
+        inline.justify_line = justify_line
+        draw_text.draw_first_line = precise
+
+
+def uninstall() -> None:
+    """Give WeasyPrint its own functions back (for measurements and tests)."""
+    with _LOCK:
+        if not _ORIGINALS:
+            return
+        from weasyprint.draw import text as draw_text
+        from weasyprint.layout import inline
+
+        inline.justify_line = _ORIGINALS.pop("justify_line")
+        draw_text.draw_first_line = _ORIGINALS.pop("draw_first_line")
+
+
+def installed() -> bool:
+    return bool(_ORIGINALS)

@@ -1,0 +1,152 @@
+"""Plain text → HTML for Chinese print typesetting.
+
+:func:`cjk` escapes a run of paragraph text and adds what the print layout
+needs beyond Pango's line breaking:
+
+* **punctuation compression** (标点挤压): of two adjacent full-width marks the
+  one with its blank half between them is wrapped in ``<span class="halt">``,
+  which the print CSS sets with ``font-feature-settings: "halt"`` (half-width
+  glyph), so that the pair takes 1.5 em: ``”，`` ``。”`` ``）、`` ``》，``
+  compress the first mark (closing marks have their blank on the right),
+  ``（“`` ``《〈`` the second (opening marks have it on the left);
+* **line-break rules**: U+2060 WORD JOINER (renders nothing, ``pdftotext``
+  drops it) before ``·`` ``〃`` ``～`` ``——`` ``……`` so that they never
+  start a line, after ``·`` so that it never ends one (Pango itself never
+  splits ``——`` or ``……``); also next to every compressed mark, so
+  that the span boundary never becomes a break opportunity Pango would not
+  allow;
+* a hyphen-minus between Han characters (``有计划-没行动``) is joined to both
+  neighbours: Pango would break after it, and ``pdftotext`` then drops it;
+* **no lone character** (``last=True``, a paragraph's last run): the last Han
+  character is joined to the letter before it, so a paragraph's last line
+  never holds a single character and its punctuation.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from markupsafe import Markup, escape
+
+WORD_JOINER = "\u2060"
+#: An invisible break opportunity (default-ignorable: no glyph, nothing in the text layer).
+BREAK = "\u200b"
+
+#: Full-width marks with their blank half on the right (closing and middle marks, Chinese style).
+CLOSING = frozenset("，。、；：？！）］｝】》〉」』〕〗〙〛”’")
+#: Full-width marks with their blank half on the left.
+OPENING = frozenset("（［｛【《〈「『〔〖〘〚“‘")
+#: Marks that never start a line (Pango allows it).
+NO_START = frozenset("·〃～")
+#: Marks that come in pairs and never split: the two-em dash and the ellipsis.
+PAIRED = frozenset("—―…⋯")
+
+#: Hyphens that Pango may break after (UAX #14 HY/BA).
+HYPHENS = frozenset("-‐")
+
+_HALT_OPEN = '<span class="halt">'
+_HALT_CLOSE = "</span>"
+
+
+def _is_letter(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in "LN"
+
+
+def _is_han(ch: str) -> bool:
+    cp = ord(ch)
+    return (0x3400 <= cp <= 0x4DBF or 0x4E00 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF
+            or 0x20000 <= cp <= 0x3FFFF or 0x3005 <= cp <= 0x3007)
+
+
+def halt_marks(text: str) -> set[int]:
+    """Indexes of the marks to set half width (the blank half faces the other mark)."""
+    halted: set[int] = set()
+    for index in range(len(text) - 1):
+        first, second = text[index], text[index + 1]
+        if first in CLOSING and (second in CLOSING or second in OPENING):
+            halted.add(index)
+        elif first in OPENING and second in OPENING:
+            halted.add(index + 1)
+    return halted
+
+
+def joins(text: str, last: bool = False) -> set[int]:
+    """Indexes ``i`` such that a word joiner goes between ``text[i-1]`` and ``text[i]``."""
+    joined: set[int] = set()
+    for index, ch in enumerate(text):
+        if ch in NO_START:
+            joined.add(index)
+            if ch == "·":
+                joined.add(index + 1)  # nor end a line
+        elif ch in HYPHENS and _between_han(text, index):
+            # 有计划-没行动: a hyphen used as a minus sign between Han characters is no
+            # break opportunity (and pdftotext would de-hyphenate a line ending in it).
+            joined.update((index, index + 1))
+        elif ch in PAIRED and (index == 0 or text[index - 1] not in PAIRED):
+            # Never start a line.  Pango never splits the pair itself (UAX #14:
+            # B2 × B2, × IN), and a joiner inside it would break the font's
+            # two-em-dash ligature and with it the PDF text layer.
+            joined.add(index)
+    for index in halt_marks(text):
+        joined.add(index if text[index] in CLOSING else index + 1)
+    if last:
+        joined |= _last_glue(text)
+    # Never at the ends of the run, nor next to a space or an existing joiner.
+    return {i for i in joined if 0 < i < len(text) and not text[i - 1].isspace() and not text[i].isspace()
+            and WORD_JOINER not in (text[i - 1], text[i])}
+
+
+def break_points(text: str) -> set[int]:
+    """Indexes ``i`` where a line may break between ``text[i-1]`` and ``text[i]`` although
+    Pango's UAX #14 (LB19: no break around quotation marks) forbids it: after ``——`` or
+    ``……`` before an opening mark (``话——“要么`` may break after the dash)."""
+    return {i for i in range(1, len(text)) if text[i - 1] in PAIRED and text[i] in OPENING}
+
+
+def _between_han(text: str, index: int) -> bool:
+    return 0 < index < len(text) - 1 and _is_han(text[index - 1]) and _is_han(text[index + 1])
+
+
+def _last_glue(text: str) -> set[int]:
+    """Join a paragraph's last Han character to the letter before it."""
+    letters = [i for i, ch in enumerate(text) if _is_letter(ch)]
+    if len(letters) < 2 or not _is_han(text[letters[-1]]):
+        return set()
+    before, last = letters[-2], letters[-1]
+    if any(ch.isspace() for ch in text[before + 1:last]):
+        return set()
+    return set(range(before + 1, last + 1))
+
+
+def cjk(text: str, last: bool = False, joiners: bool = True) -> Markup:
+    """``text`` escaped for HTML, with compression spans and word joiners.
+
+    ``last``: the run ends its paragraph (the no-lone-character glue applies).
+    ``joiners``: False for reflowable outputs (EPUB), whose text must search and copy
+    exactly as written; only the compression spans are added there."""
+    if not text:
+        return Markup("")
+    text = str(text)
+    halted = halt_marks(text)
+    joined = joins(text, last) if joiners else set()
+    breaks = break_points(text) if joiners else set()
+    if not halted and not joined and not breaks:
+        return escape(text)
+    parts: list[str] = []
+    for index, ch in enumerate(text):
+        if index in joined:
+            parts.append(WORD_JOINER)
+        elif index in breaks:
+            parts.append(BREAK)
+        piece = str(escape(ch))
+        parts.append(f"{_HALT_OPEN}{piece}{_HALT_CLOSE}" if index in halted else piece)
+    return Markup("".join(parts))
+
+
+def cjk_last(text: str) -> Markup:
+    """:func:`cjk` for the last run of a paragraph."""
+    return cjk(text, last=True)
+
+
+#: The rule the print stylesheet needs for the compression spans.
+HALT_CSS = '.halt { font-feature-settings: "halt"; }'
