@@ -63,6 +63,11 @@ def main() -> None:
         tmp = Path(tmp_name)
         for name, issue in make_issues(tmp).items():
             bench(name, issue, tmp)
+    print("\nChinese typography (in one warm process; stock = no markup, no justification extension):")
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import typography_measure
+
+    typography_measure.main(["--repeat", "1", "10", "--runs", str(RUNS)])
 
 
 if __name__ == "__main__":

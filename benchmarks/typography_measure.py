@@ -32,8 +32,7 @@ NO_LINE_END = set("（［｛【《〈「『〔〖〘〚“‘")
 #: Full-width marks whose glyph may end ½ em inside the measure.
 LINE_END_MARKS = set("，。、；：？！）］｝】》〉」』〕〗〙〛”’")
 
-# The template change the integration needs (applied here to a copy when the
-# bundled template does not have it yet).
+# The bundled macros' typography markup, and the plain forms the "stock" variant uses.
 TEMPLATE_CHANGES = (
     ('<h3 class="heading" id="{{ b.id }}">{{ b.text }}</h3>',
      '<h3 class="heading" id="{{ b.id }}">{{ b.text|cjk(last=True) }}</h3>'),
@@ -44,7 +43,6 @@ TEMPLATE_CHANGES = (
     ('<p id="{{ b.id }}">{{ b.body }}</p>',
      '<p id="{{ b.id }}">{{ b.body|cjk(last=True) }}</p>'),
 )
-HALT_RULE = '.halt { font-feature-settings: "halt"; }'
 
 
 # --------------------------------------------------------------------------
@@ -52,72 +50,47 @@ HALT_RULE = '.halt { font-feature-settings: "halt"; }'
 # --------------------------------------------------------------------------
 
 def make_issue(dest: Path, repeat: int = 1, markup: bool = True) -> Path:
-    """A copy of the sample issue with its text ``repeat`` times; with ``markup``
-    the template and print CSS get the typography changes if not there yet."""
+    """A copy of the sample issue with its text ``repeat`` times; without ``markup`` the
+    issue overrides the bundled macros with plain ones (no spans, no joiners)."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy(SAMPLE / "issue.toml", dest / "issue.toml")
     lines = SEED.read_text(encoding="utf-8").splitlines()
     (dest / SEED.name).write_text("\n".join(lines * repeat) + "\n", encoding="utf-8")
-    templates = ROOT / "templates"
-    style = ROOT / "styles" / "default"
-    macros = (templates / "macros.html.j2").read_text(encoding="utf-8")
-    css = (style / "print.css.j2").read_text(encoding="utf-8")
-    if markup:
-        if "|cjk" not in macros:
-            for old, new in TEMPLATE_CHANGES:
-                assert old in macros, old
-                macros = macros.replace(old, new)
-            (dest / "templates").mkdir(exist_ok=True)
-            (dest / "templates" / "macros.html.j2").write_text(macros, encoding="utf-8")
-        if ".halt" not in css:
-            (dest / "style").mkdir(exist_ok=True)
-            (dest / "style" / "print.css.j2").write_text(css + "\n" + HALT_RULE + "\n", encoding="utf-8")
-    else:
-        for old, new in TEMPLATE_CHANGES:
-            macros = macros.replace(new, old)
+    if not markup:
+        macros = (ROOT / "templates" / "macros.html.j2").read_text(encoding="utf-8")
+        for plain, marked in TEMPLATE_CHANGES:
+            assert marked in macros, marked
+            macros = macros.replace(marked, plain)
         (dest / "templates").mkdir(exist_ok=True)
         (dest / "templates" / "macros.html.j2").write_text(macros, encoding="utf-8")
     return dest
 
 
 @contextlib.contextmanager
-def cjk_filter():
-    """Register the ``cjk`` Jinja filter while the integration has not done it."""
-    import typeset.render as render
-    from typeset.typography.markup import cjk
-
-    original = render.template_env
-
-    def template_env(*args, **kwargs):
-        env = original(*args, **kwargs)
-        env.filters.setdefault("cjk", cjk)
-        return env
-
-    render.template_env = template_env
-    try:
-        yield
-    finally:
-        render.template_env = original
-
-
-@contextlib.contextmanager
 def extension(enabled: bool):
-    """The WeasyPrint extension installed (or not) for the duration."""
-    from typeset import typography
+    """The WeasyPrint extension installed (or kept out) for the duration: the print layout
+    installs it on every build, so "off" also makes that call a no-op."""
+    import typeset.typography as typography
 
     was = typography.installed()
-    (typography.install if enabled else typography.uninstall)()
+    install = typography.install
+    if enabled:
+        install()
+    else:
+        typography.uninstall()
+        typography.install = lambda: None
     try:
         yield
     finally:
-        (typography.install if was else typography.uninstall)()
+        typography.install = install
+        (install if was else typography.uninstall)()
 
 
 def build_pdf(issue: Path, out: Path, enabled: bool = True) -> tuple[Path, float]:
     """Build the print PDF; return its path and the seconds the build took."""
     from typeset.build import build
 
-    with cjk_filter(), extension(enabled):
+    with extension(enabled):
         start = time.perf_counter()
         result = build(issue, out, ["pdf"])
         return result.files["pdf"], time.perf_counter() - start

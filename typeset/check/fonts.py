@@ -42,14 +42,16 @@ def font_file(family: str) -> tuple[str, int] | None:
 
 @functools.cache
 def font_cmap(path: str, index: int) -> frozenset[int] | None:
-    """The font's code points (read lazily: only the cmap table); None when it can't be read."""
-    from fontTools.ttLib import TTFont, TTLibError
+    """The font's code points, read by HarfBuzz (milliseconds, where fontTools takes a quarter
+    of a second on these 20-27 MB collections); None when the file can't be read."""
+    import uharfbuzz as hb
 
     try:
-        with TTFont(path, fontNumber=index, lazy=True) as font:
-            return frozenset(font.getBestCmap() or {})
-    except (OSError, TTLibError, KeyError, ValueError):
+        face = hb.Face(hb.Blob.from_file_path(path), index)
+    except (OSError, ValueError, hb.HarfBuzzError):
         return None
+    codepoints = frozenset(face.unicodes)
+    return codepoints or None
 
 
 @functools.cache
