@@ -6,7 +6,8 @@ start-up. The library never imports this module.
 
 from __future__ import annotations
 
-import typer.rich_utils as rich_utils
+import sys
+
 from typer._click import core, formatting
 
 HELP_OPTION_TEXT = "显示本帮助并退出。"
@@ -22,12 +23,20 @@ PANEL_TITLES = {
 }
 
 
-def install() -> None:
+def install(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if any(arg in ("-h", "--help") for arg in argv):  # rich costs 0.1 s: only help needs it
+        _patch_rich_titles()
+    _patch_usage_prefix()
+    _patch_help_option()
+
+
+def _patch_rich_titles() -> None:
+    import typer.rich_utils as rich_utils
+
     for name, text in PANEL_TITLES.items():
         if hasattr(rich_utils, name):
             setattr(rich_utils, name, text)
-    _patch_usage_prefix()
-    _patch_help_option()
 
 
 def _patch_usage_prefix() -> None:
