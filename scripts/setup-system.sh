@@ -8,6 +8,7 @@ PACKAGES=(
   libharfbuzz-subset0     # fast, reproducible font subsetting (25x slower without)
   poppler-utils           # pdftotext, pdffonts, pdftoppm for tests and checks
   qpdf                    # structural PDF check in tests
+  libgs-common            # a generic CMYK ICC profile for the press edition's PDF/X output intent
   default-jre-headless    # Java for EPUBCheck
   python3-venv
 )

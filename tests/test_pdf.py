@@ -139,8 +139,11 @@ def test_press_edition_has_bleed_and_trim(tmp_path):
     assert trim[3] - trim[1] == pytest.approx(297 * PT_PER_MM, abs=0.05)
     for inner, outer, sign in zip(trim, bleed, (-1, -1, 1, 1)):
         assert outer - inner == pytest.approx(sign * 3 * PT_PER_MM, abs=0.05)
-    raw = result.files["pdf"].read_bytes()
-    assert b"GTS_PDFX" in raw
+    reader = pypdf.PdfReader(result.files["pdf"])
+    (intent,) = reader.trailer["/Root"]["/OutputIntents"]
+    assert intent.get_object()["/S"] == "/GTS_PDFX"
+    assert intent.get_object()["/DestOutputProfile"].get_object()["/N"] == 4  # CMYK
+    assert result.files["pdf"].name == "2014-05-印厂版.pdf"
 
 
 def test_other_paper_sizes(issue_copy, tmp_path):

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from typeset.environment import require_fast_subsetter
-from typeset.render import render_css
 from typeset.resources import styles_dir, templates_dir
 from typeset.writers import BuildContext
 
@@ -47,15 +46,18 @@ def _lay_out(ctx: BuildContext):
 
     url_fetcher = fetcher(ctx)
     stylesheets = []
+    color_profiles: dict = {}  # a user stylesheet's @color-profile reaches the PDF only through this
     if ctx.options.get("press"):
-        css = render_css(ctx.rendered.style, "press", ctx.bulletin.meta.paper)
-        stylesheets.append(CSS(string=css, url_fetcher=url_fetcher))
+        from typeset.writers.press import press_css
+
+        stylesheets.append(CSS(string=press_css(ctx), url_fetcher=url_fetcher, color_profiles=color_profiles))
     html = HTML(string=ctx.rendered.html, base_url=_base_url(ctx), url_fetcher=url_fetcher)
-    document = html.render(stylesheets=stylesheets)
+    document = html.render(stylesheets=stylesheets, color_profiles=color_profiles)
     ctx.shared["content_pages"] = len(document.pages)
     padding = -len(document.pages) % max(1, ctx.bulletin.meta.pad_to)
     if padding:
-        blank = HTML(string=_blank_pages_html(ctx, padding), url_fetcher=url_fetcher).render(stylesheets=stylesheets)
+        blank = HTML(string=_blank_pages_html(ctx, padding), url_fetcher=url_fetcher).render(
+            stylesheets=stylesheets, color_profiles=color_profiles)
         document = document.copy(document.pages + blank.pages)
     return document
 
