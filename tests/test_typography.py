@@ -361,3 +361,30 @@ def test_issue_text_layer_has_nothing_inserted(issue_pdf):
             found = flat.find(expected, position)
             assert found >= 0, (mode, block.id, expected[:30])
             position = found + len(expected)
+
+
+# --------------------------------------------------------------------------
+# CJK–Latin spacing (a style option)
+# --------------------------------------------------------------------------
+
+def test_latin_gap_markup_pads_words_not_digits():
+    html = str(cjk("使用Python编程，2014年发布WPS与iPhone 6。", latin_gap=True))
+    assert '使用<span class="gap-before gap-after">Python</span>编程' in html
+    assert "，2014年发布" in html  # digits stay tight (GB practice)
+    assert '<span class="gap-before">iPhone</span> 6' in html
+    assert str(cjk("使用Python编程")) == "使用Python编程"  # off by default
+
+
+def test_latin_gap_is_a_quarter_em_in_the_pdf(tmp_path):
+    from weasyprint import HTML
+
+    justify.install()
+    css = SMALL_CSS + ".gap-before { padding-left: .25em } .gap-after { padding-right: .25em }"
+    body = "".join(f"<p>{cjk(text, last=True, latin_gap=gap)}</p>" for text, gap in (("使用Python编程", False), ("使用Python编程", True)))
+    HTML(string=f'<html lang="zh-CN"><style>{css}</style><body>{body}</body></html>').write_pdf(tmp_path / "gap.pdf")
+    tight, spaced = small_lines(tmp_path / "gap.pdf")[:2]
+    gap = lambda row, a, b: next(c["x0"] for c in row if c["text"] == b) - next(c["x1"] for c in row if c["text"] == a)  # noqa: E731
+    assert gap(tight, "用", "P") == pytest.approx(0, abs=0.05)
+    assert gap(spaced, "用", "P") == pytest.approx(10.5 / 4, abs=0.05)
+    assert gap(spaced, "n", "编") == pytest.approx(10.5 / 4, abs=0.05)
+    assert tm.stripped(tm.pdftotext(tmp_path / "gap.pdf")) == "使用Python编程使用Python编程"

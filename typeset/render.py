@@ -42,7 +42,8 @@ def template_env(style: Style, issue_root: Path | None, paged: bool = True) -> j
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
-    env.filters["cjk"] = cjk if paged else partial(cjk, joiners=False)
+    latin_gap = style.type.get("cjk_latin_space", "none") == "quarter"
+    env.filters["cjk"] = partial(cjk, joiners=paged, latin_gap=latin_gap)
     return env
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typeset.model import Article, Block, Heading, Item, NewsItem, Origin, Paragraph
 
 # Characters that may indent or trail a line: ASCII blanks, U+00A0, U+3000 and friends.
-BLANKS = " \t\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff\x0b\x0c"
+BLANKS = " \t\u00a0\u3000\u2002\u2003\u2009\x0b\x0c"  # zero-width characters are content, not blanks
 ARTICLE_MARK = "☆"
 ITEM_MARKS = "*＊"
 _CN_NUMERALS = "一二三四五六七八九十"

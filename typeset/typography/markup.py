@@ -24,6 +24,7 @@ needs beyond Pango's line breaking:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from markupsafe import Markup, escape
@@ -118,15 +119,19 @@ def _last_glue(text: str) -> set[int]:
     return set(range(before + 1, last + 1))
 
 
-def cjk(text: str, last: bool = False, joiners: bool = True) -> Markup:
+def cjk(text: str, last: bool = False, joiners: bool = True, latin_gap: bool = False) -> Markup:
     """``text`` escaped for HTML, with compression spans and word joiners.
 
     ``last``: the run ends its paragraph (the no-lone-character glue applies).
     ``joiners``: False for reflowable outputs (EPUB), whose text must search and copy
-    exactly as written; only the compression spans are added there."""
+    exactly as written; only the compression spans are added there.
+    ``latin_gap``: a quarter-em gap between Han characters and Latin words (clreq), as
+    padding on a span, never a character; digits stay tight (GB practice: 2014年)."""
     if not text:
         return Markup("")
     text = str(text)
+    if latin_gap and _LATIN_WORD.search(text):
+        return _with_latin_gaps(text, last, joiners)
     halted = halt_marks(text)
     joined = joins(text, last) if joiners else set()
     breaks = break_points(text) if joiners else set()
@@ -140,6 +145,28 @@ def cjk(text: str, last: bool = False, joiners: bool = True) -> Markup:
             parts.append(BREAK)
         piece = str(escape(ch))
         parts.append(f"{_HALT_OPEN}{piece}{_HALT_CLOSE}" if index in halted else piece)
+    return Markup("".join(parts))
+
+
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’.\-]*[A-Za-z0-9]|[A-Za-z]")
+
+
+def _with_latin_gaps(text: str, last: bool, joiners: bool) -> Markup:
+    """Wrap each Latin word that touches a Han character in a span padded on that side."""
+    parts: list[str] = []
+    position = 0
+    words = list(_LATIN_WORD.finditer(text))
+    for number, word in enumerate(words):
+        start, end = word.span()
+        before = start > 0 and _is_han(text[start - 1])
+        after = end < len(text) and _is_han(text[end])
+        if not (before or after):
+            continue
+        parts.append(cjk(text[position:start], joiners=joiners))
+        classes = " ".join(name for name, on in (("gap-before", before), ("gap-after", after)) if on)
+        parts.append(f'<span class="{classes}">{escape(word.group())}</span>')
+        position = end
+    parts.append(cjk(text[position:], last=last, joiners=joiners))
     return Markup("".join(parts))
 
 
