@@ -57,7 +57,8 @@ def test_user_mistakes_are_one_chinese_line(tmp_path):
         (["build", "-f", "docx"], "未知的输出格式"),
         (["build", SEED, "--date", "30/05/2014"], "日期"),
         (["build", "--no-such-option"], "命令用法不对"),
-        (["new", ROOT], "不是空的"),
+        (["new", ROOT], "已被占用"),
+        (["new", SEED], "已被占用"),
     ]
     for args, expected in cases:
         result = run(*args)

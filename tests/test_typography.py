@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from typeset.errors import EnvironmentProblem
 from typeset.typography import justify
-from typeset.typography.markup import WORD_JOINER, cjk, cjk_last, halt_marks
+from typeset.typography.markup import WORD_JOINER, cjk, halt_marks
 
 ROOT = Path(__file__).resolve().parent.parent
 WJ = WORD_JOINER
@@ -83,12 +83,12 @@ def test_line_start_rules_get_word_joiners():
 
 
 def test_last_run_glues_the_last_han_character():
-    assert cjk_last("我们一起工作。") == f"我们一起工{WJ}作。"
+    assert cjk("我们一起工作。", last=True) == f"我们一起工{WJ}作。"
     assert cjk("我们一起工作。") == "我们一起工作。"
-    assert cjk_last("叫“好”。") == f"叫{WJ}“{WJ}好{WJ}{halt('”')}。"
-    assert cjk_last("2014年") == f"2014{WJ}年"
-    assert cjk_last("使用 Python。") == "使用 Python。"  # ends with a Latin word
-    assert cjk_last("单 字") == "单 字"  # never across a space
+    assert cjk("叫“好”。", last=True) == f"叫{WJ}“{WJ}好{WJ}{halt('”')}。"
+    assert cjk("2014年", last=True) == f"2014{WJ}年"
+    assert cjk("使用 Python。", last=True) == "使用 Python。"  # ends with a Latin word
+    assert cjk("单 字", last=True) == "单 字"  # never across a space
 
 
 def test_filter_in_an_autoescaping_template():

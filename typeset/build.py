@@ -12,10 +12,10 @@ from typeset.errors import CheckFailed, TypesetError
 from typeset.outputs import ensure_dir
 from typeset.render import render_master
 from typeset.sources import load
+from typeset.writers import BUILTIN as DEFAULT_FORMATS
 from typeset.writers import BuildContext, writers
 
 LOGGER = logging.getLogger("typeset")
-DEFAULT_FORMATS = ("html", "pdf", "archive", "epub")
 
 
 @dataclass

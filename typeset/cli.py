@@ -84,8 +84,10 @@ def build_command(
         say(f"提示：{note}")
     for warning in result.warnings:
         say(f"警告：{warning}")
+    from typeset.writers import writers
+
     for name, path in result.files.items():
-        typer.echo(f"{name:8} {path}")
+        typer.echo(f"{writers()[name].label}：{path}")
     typer.echo(f"完成：文件在 {result.out_dir}")
     if strict and result.warnings:
         say(f"错误：有 {len(result.warnings)} 条警告（--strict）。")
@@ -114,13 +116,9 @@ def new_command(
     typer.echo(f"请编辑 {folder / 'issue.toml'} 和栏目文件，然后运行：typeset build {folder}")
 
 
-def _register_check() -> None:
-    from typeset.cli_check import check_command
+from typeset.cli_check import check_command  # noqa: E402  (light: no WeasyPrint)
 
-    app.command("check")(check_command)
-
-
-_register_check()
+app.command("check")(check_command)
 
 
 def main() -> None:
@@ -145,7 +143,9 @@ def _report_bug(error: Exception) -> None:
     if hasattr(error, "format_message") and hasattr(error, "exit_code"):  # Click's usage errors
         say(f"错误：命令用法不对（{error.format_message()}）。运行 typeset -h 或 typeset build -h 查看帮助。")
         sys.exit(error.exit_code)
-    log = Path(tempfile.gettempdir()) / "typeset-error.log"
-    log.write_text(traceback.format_exc(), encoding="utf-8")
+    fd, name = tempfile.mkstemp(prefix="typeset-error-", suffix=".log")
+    with open(fd, "w", encoding="utf-8") as handle:
+        handle.write(traceback.format_exc())
+    log = Path(name)
     say(f"内部错误（{type(error).__name__}）：这是 typeset 的缺陷，不是您的错。详细信息已保存到 {log}，请发给维护人员。")
     sys.exit(70)

@@ -97,9 +97,6 @@ def validate(data: dict[str, Any], text: str, path: Path) -> None:
             problems.append(ConfigError(f"缺少必填项“{key.name}”（{key.label}）。", path))
     if "paper" in data and data["paper"] not in PAPERS:
         problems.append(ConfigError(f"纸张“{data['paper']}”不支持，可选：{'、'.join(PAPERS)}。", path, key_line(text, "paper")))
-    for name in ("number", "year", "pad_to"):
-        if isinstance(data.get(name), int) and data[name] < 1:
-            problems.append(ConfigError(f"“{name}”必须是正整数。", path, key_line(text, name)))
     if problems:
         first = problems[0]
         more = f"（另有 {len(problems) - 1} 处问题）" if len(problems) > 1 else ""
@@ -116,6 +113,38 @@ def _has_kind(value: Any, kind: type | tuple[type, ...]) -> bool:
 
 def _kind_label(kind: type | tuple[type, ...]) -> str:
     return {str: "文字（加引号）", int: "整数", dt.date: "日期（如 2014-05-30，不加引号）", list: "列表"}.get(kind, str(kind))
+
+
+LIMITS = {  # name: (lowest, highest) for the whole numbers an issue has
+    "year": (1949, 2999),
+    "number": (1, 99),
+    "serial": (1, 99999),
+    "print_run": (1, 1_000_000),
+}
+PAD_TO = (1, 2, 4, 8, 16)
+TITLE_MAX_CHARS = 20
+
+
+def check_values(values: dict[str, Any], source: Path | None = None, options: dict[str, Any] | None = None) -> None:
+    """The merged metadata (defaults < issue.toml < options) must make a printable issue.
+    A bad value is reported at its line in ``source`` unless it came from ``options``."""
+    text = source.read_text(encoding="utf-8-sig") if source else ""
+    given = {key for key, value in (options or {}).items() if value is not None}
+
+    def where(key: str) -> dict[str, Any]:
+        return {"path": source, "line": key_line(text, key)} if source and key not in given else {}
+
+    for key in ("title", "publisher"):
+        if not str(values.get(key, "")).strip():
+            raise ConfigError(f"“{key}”（{KEYS_BY_NAME[key].label}）不能是空的。", **where(key))
+    if len(values["title"]) > TITLE_MAX_CHARS:
+        raise ConfigError(f"刊名太长（{len(values['title'])} 字）：报头最多排 {TITLE_MAX_CHARS} 字。", **where("title"))
+    for key, (low, high) in LIMITS.items():
+        value = values.get(key)
+        if value is not None and not low <= value <= high:
+            raise ConfigError(f"“{key}”（{KEYS_BY_NAME[key].label}）应在 {low} 到 {high} 之间，现在是 {value}。", **where(key))
+    if values.get("pad_to", 4) not in PAD_TO:
+        raise ConfigError(f"“pad_to”只能是 {'、'.join(map(str, PAD_TO))} 之一（骑马钉一般为 4）。", **where("pad_to"))
 
 
 def make_meta(values: dict[str, Any]) -> IssueMeta:

@@ -21,7 +21,12 @@ def ensure_dir(folder: Path) -> Path:
 
 
 def atomic_write(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically (same-folder temporary file, fsync, rename)."""
+    """Write ``data`` to ``path`` atomically (same-folder temporary file, fsync, rename).
+
+    A symlinked file is written through to its target, and an existing file keeps its mode
+    (``check --fix`` rewrites the editors' own files)."""
+    path = path.resolve() if path.is_symlink() else path
+    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
     ensure_dir(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -29,7 +34,7 @@ def atomic_write(path: Path, data: bytes) -> Path:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

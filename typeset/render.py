@@ -68,8 +68,15 @@ def keywords(bulletin: Bulletin) -> str:
     return ", ".join(dict.fromkeys(names))
 
 
+def overrides_root(bulletin: Bulletin) -> Path | None:
+    """The folder whose ``templates/`` and ``style/`` may override ours: an issue folder's only,
+    never whatever happens to lie beside a single text file."""
+    is_folder = any(source.name == "issue.toml" for source in bulletin.sources)
+    return Path(bulletin.root) if bulletin.root and is_folder else None
+
+
 def render_master(bulletin: Bulletin) -> Rendered:
-    root = Path(bulletin.root) if bulletin.root else None
+    root = overrides_root(bulletin)
     style = load_style(bulletin.meta.style, root)
     env = template_env(style, root)
     css = {name: render_css(style, name, bulletin.meta.paper) for name in ("common", "screen", "print")}

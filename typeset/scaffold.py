@@ -48,8 +48,8 @@ NEWS_EXAMPLE = """\
 
 
 def scaffold(folder: Path) -> list[Path]:
-    if folder.exists() and any(folder.iterdir()):
-        raise OutputError("文件夹已存在且不是空的；请换一个新文件夹名。", folder)
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise OutputError("这个名字已被占用（已有同名文件或非空文件夹）；请换一个新文件夹名。", folder)
     ensure_dir(folder)
     files = {"issue.toml": ISSUE_TOML, "01-工作交流.txt": SECTION_EXAMPLE, "02-协会动态.txt": NEWS_EXAMPLE}
     return [atomic_write(folder / name, text.encode("utf-8")) for name, text in files.items()]

@@ -5,6 +5,7 @@ chosen style, then the styles it ``extends``."""
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cached_property
@@ -15,6 +16,7 @@ from typeset.errors import ConfigError, StyleError
 from typeset.resources import styles_dir
 
 MANIFEST = "style.toml"
+STYLE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 PAPER_SIZES_MM = {"A4": (210, 297), "正度16开": (185, 260), "大度16开": (210, 285)}
 PT_PER_MM = 72 / 25.4
 
@@ -90,7 +92,9 @@ def available_styles() -> list[str]:
 
 def _extends_chain(name: str) -> list[tuple[Path, dict[str, Any]]]:
     chain: list[tuple[Path, dict[str, Any]]] = []
-    while name:
+    while True:
+        if not STYLE_NAME.fullmatch(name):
+            raise StyleError(f"版式名称“{name}”无效：只能是 styles/ 下的文件夹名（字母、数字、- 和 _）。")
         folder = styles_dir() / name
         if not (folder / MANIFEST).is_file():
             raise StyleError(f"未知的版式“{name}”。可用的版式：{'、'.join(available_styles())}。")
@@ -99,7 +103,8 @@ def _extends_chain(name: str) -> list[tuple[Path, dict[str, Any]]]:
         data = _read_manifest(folder / MANIFEST)
         chain.append((folder, data))
         name = data.get("extends", "")
-    return chain
+        if not name:
+            return chain
 
 
 def _read_manifest(path: Path) -> dict[str, Any]:

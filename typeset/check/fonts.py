@@ -1,6 +1,6 @@
 """Missing glyphs: every character must be in the fonts of the role that prints it.
 
-Fonts are found by family name with ``fc-match`` and their character maps read with fontTools.
+Fonts are found by family name with ``fc-match`` and their character maps read with HarfBuzz.
 The CJK font files are 20-27 MB, so each is opened lazily, once per process.
 """
 

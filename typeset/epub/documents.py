@@ -8,13 +8,12 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import jinja2
 from lxml import etree
 
 from typeset.model import Article, Bulletin, Section
-from typeset.render import template_env
+from typeset.render import overrides_root, template_env
 
 LOGGER = logging.getLogger("typeset.epub")
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -45,8 +44,7 @@ def strip_forbidden(text: str) -> str:
 
 
 def environment(ctx) -> jinja2.Environment:
-    root = Path(ctx.bulletin.root) if ctx.bulletin.root else None
-    return template_env(ctx.rendered.style, root, paged=False)
+    return template_env(ctx.rendered.style, overrides_root(ctx.bulletin), paged=False)
 
 
 def render_document(env: jinja2.Environment, template: str, uid: str, file_name: str, title: str,

@@ -58,10 +58,10 @@ def read_source_file(path: Path, root: Path) -> SourceFile:
 
 
 def _inside(path: Path, root: Path) -> bool:
+    """Whether ``path`` (after ``..`` and symlinks) lies inside ``root``; odd names never do."""
     try:
-        path.resolve().relative_to(root.resolve())
-        return True
-    except ValueError:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, ValueError):
         return False
 
 
@@ -83,7 +83,9 @@ def _load_folder(folder: Path, options: dict[str, Any]) -> Loaded:
         Section(title=section_title(src.name), articles=read_articles(src.text, src.name), file=src.name)
         for src in sources
     )
-    meta = config.make_meta(config.merge(config.DEFAULTS, values, options))
+    merged = config.merge(config.DEFAULTS, values, options)
+    config.check_values(merged, toml_path, options)
+    meta = config.make_meta(merged)
     _check_cover(folder, meta.cover, toml_path)
     if options.get("style") is None:
         _check_style(folder, meta.style, toml_path)
@@ -95,8 +97,7 @@ def _load_folder(folder: Path, options: dict[str, Any]) -> Loaded:
 def _check_cover(folder: Path, cover: str | None, toml_path: Path) -> None:
     if cover is None:
         return
-    path = (folder / cover).resolve()
-    if not _inside(path, folder) or not path.is_file():
+    if not _inside(folder / cover, folder) or not (folder / cover).is_file():
         line = config.key_line(toml_path.read_text(encoding="utf-8-sig"), "cover")
         raise SourceError(f"封面图片“{cover}”不存在（须放在本期文件夹中）。请检查文件名或删去 cover 这一行。", toml_path, line)
 
@@ -114,15 +115,30 @@ def _check_style(folder: Path, style: str, toml_path: Path) -> None:
 
 def _section_files(folder: Path, listed: list[Any] | None, toml_path: Path) -> list[Path]:
     if listed is not None:
-        files = [folder / str(name) for name in listed]
-        for path in files:
-            if not path.is_file():
-                raise SourceError(f"issue.toml 的 sections 中列出的文件不存在：{path.name}", toml_path,
-                                  config.key_line(toml_path.read_text(encoding="utf-8-sig"), "sections"))
-        return files
-    files = sorted(p for p in folder.glob("*.txt") if p.is_file())
+        return _listed_sections(folder, listed, toml_path)
+    files = sorted(p for p in folder.iterdir() if _is_section_file(p))
     if not files:
         raise SourceError("文件夹中没有栏目文件（*.txt）。请按 01-栏目名.txt 的形式放入正文。", folder)
+    return files
+
+
+def _is_section_file(path: Path) -> bool:
+    """``*.txt`` in any case; hidden files (macOS ``._`` copies) and Word lock files are not sections."""
+    return path.suffix.lower() == ".txt" and not path.name.startswith((".", "~")) and path.is_file()
+
+
+def _listed_sections(folder: Path, listed: list[Any], toml_path: Path) -> list[Path]:
+    line = config.key_line(toml_path.read_text(encoding="utf-8-sig"), "sections")
+    if not listed:
+        raise SourceError("sections 列表是空的：请列出栏目文件，或删去这一行（按文件名排序）。", toml_path, line)
+    files = []
+    for name in listed:
+        path = folder / str(name)
+        if not _inside(path, folder):
+            raise SourceError(f"栏目文件“{name}”不在本期文件夹中：只能列出本文件夹里的文件。", toml_path, line)
+        if not path.is_file():
+            raise SourceError(f"sections 中列出的栏目文件“{name}”不存在或不是文件。", toml_path, line)
+        files.append(path)
     return files
 
 
@@ -130,7 +146,9 @@ def _load_text_file(path: Path, options: dict[str, Any]) -> Loaded:
     root = path.parent
     src = read_source_file(path, root)
     assumed = _assumed_metadata(path, options)
-    meta = config.make_meta(config.merge(config.DEFAULTS, assumed, options))
+    merged = config.merge(config.DEFAULTS, assumed, options)
+    config.check_values(merged)
+    meta = config.make_meta(merged)
     sections = (Section(title="", articles=read_articles(src.text, src.name), file=src.name),)
     notes = tuple(f"未指定{label}，假定为：{value}" for label, value in _describe(assumed, options))
     return Loaded(Bulletin(meta, number_nodes(sections), (src,), root=str(root.resolve())), notes)

@@ -10,6 +10,6 @@
 from __future__ import annotations
 
 from typeset.typography.justify import STATS, check_versions, install, installed, uninstall
-from typeset.typography.markup import cjk, cjk_last
+from typeset.typography.markup import cjk
 
-__all__ = ["STATS", "check_versions", "cjk", "cjk_last", "install", "installed", "uninstall"]
+__all__ = ["STATS", "check_versions", "cjk", "install", "installed", "uninstall"]

@@ -156,7 +156,7 @@ def _with_latin_gaps(text: str, last: bool, joiners: bool) -> Markup:
     parts: list[str] = []
     position = 0
     words = list(_LATIN_WORD.finditer(text))
-    for number, word in enumerate(words):
+    for word in words:
         start, end = word.span()
         before = start > 0 and _is_han(text[start - 1])
         after = end < len(text) and _is_han(text[end])
@@ -170,10 +170,3 @@ def _with_latin_gaps(text: str, last: bool, joiners: bool) -> Markup:
     return Markup("".join(parts))
 
 
-def cjk_last(text: str) -> Markup:
-    """:func:`cjk` for the last run of a paragraph."""
-    return cjk(text, last=True)
-
-
-#: The rule the print stylesheet needs for the compression spans.
-HALT_CSS = '.halt { font-feature-settings: "halt"; }'

@@ -36,6 +36,7 @@ class Writer:
 
 
 WRITERS: dict[str, Writer] = {}
+_BUILTIN_LOADED = False
 
 
 def register(writer: Writer) -> Writer:
@@ -43,21 +44,21 @@ def register(writer: Writer) -> Writer:
     return writer
 
 
-BUILTIN = ("html", "pdf", "archive", "epub")
-
-
-def _builtin() -> None:
-    """Import the built-in writer modules; each registers itself (heavy imports stay lazy)."""
-    import importlib
-    import importlib.util
-
-    for name in BUILTIN:
-        module = f"typeset.writers.{name}"
-        if importlib.util.find_spec(module) is not None:
-            importlib.import_module(module)
+BUILTIN = ("html", "pdf", "archive", "epub")  # also the default build, in this order
 
 
 def writers() -> dict[str, Writer]:
-    if not WRITERS:
-        _builtin()
+    """Every registered writer, the built-in ones first (each module registers itself on import;
+    WeasyPrint and ebooklib are imported only when a writer runs)."""
+    global _BUILTIN_LOADED
+    if not _BUILTIN_LOADED:
+        import importlib
+
+        for name in BUILTIN:
+            importlib.import_module(f"typeset.writers.{name}")
+        ordered = {name: WRITERS[name] for name in BUILTIN}
+        ordered.update((name, writer) for name, writer in WRITERS.items() if name not in ordered)
+        WRITERS.clear()
+        WRITERS.update(ordered)
+        _BUILTIN_LOADED = True
     return WRITERS

@@ -51,15 +51,37 @@ def _lay_out(ctx: BuildContext):
         from typeset.writers.press import press_css
 
         stylesheets.append(CSS(string=press_css(ctx), url_fetcher=url_fetcher, color_profiles=color_profiles))
-    html = HTML(string=ctx.rendered.html, base_url=_base_url(ctx), url_fetcher=url_fetcher)
-    document = html.render(stylesheets=stylesheets, color_profiles=color_profiles)
-    ctx.shared["content_pages"] = len(document.pages)
-    padding = -len(document.pages) % max(1, ctx.bulletin.meta.pad_to)
-    if padding:
-        blank = HTML(string=_blank_pages_html(ctx, padding), url_fetcher=url_fetcher).render(
+
+    def render(html: str):
+        return HTML(string=html, base_url=_base_url(ctx), url_fetcher=url_fetcher).render(
             stylesheets=stylesheets, color_profiles=color_profiles)
-        document = document.copy(document.pages + blank.pages)
+
+    document = render(ctx.rendered.html)
+    pad_to = max(1, ctx.bulletin.meta.pad_to)
+    if len(document.pages) % pad_to:
+        document = _padded(ctx, render, document, pad_to)
     return document
+
+
+COLOPHON = '<footer class="colophon"'
+PAD_PAGE = '<div class="pad-page"></div>'
+
+
+def _padded(ctx: BuildContext, render, document, pad_to: int):
+    """Saddle stitching needs a multiple of ``pad_to`` pages. Blank pages (no folio) go before
+    the colophon, which then stands alone on the last page; without one they go at the end."""
+    master = ctx.rendered.html
+    if COLOPHON not in master:
+        blank = render(_blank_pages_html(ctx, -len(document.pages) % pad_to))
+        return document.copy(document.pages + blank.pages)
+    padding = -(len(document.pages) + 1) % pad_to  # +1: the colophon moves to a page of its own
+    for _ in range(3):  # the guess is right unless the colophon already had a page to itself
+        padded = render(master.replace(COLOPHON, PAD_PAGE * padding + '<footer class="colophon own-page"', 1))
+        missing = -len(padded.pages) % pad_to
+        if not missing:
+            return padded
+        padding += missing
+    return padded
 
 
 def _base_url(ctx: BuildContext) -> str:
@@ -91,53 +113,59 @@ def model_ids(ctx: BuildContext) -> list[str]:
 
 
 def page_starts(ctx: BuildContext) -> list[PageStart]:
-    """For each content page, the first model element on it and where in its text the page begins.
+    """For each page, the first model element on it and where in its text the page begins.
 
-    A paragraph split over two pages is in both pages' anchors; the offset of its continuation
-    is found from the page's first text box (WeasyPrint's private box tree, guarded)."""
+    A paragraph split over pages is in both pages' anchors; where its continuation starts is
+    found from the text of the page's first line (WeasyPrint's private box tree, guarded).
+    Padding pages and the colophon's page hold no model element and get no entry."""
     document = print_document(ctx)
     order = model_ids(ctx)
     containers = {a.id for a in ctx.bulletin.articles()} | {i.id for i in ctx.bulletin.news_items()}
+    texts = {block.id: block.text for block in ctx.bulletin.blocks()}
     starts: list[PageStart] = []
     previous: set[str] = set()
-    for number, page in enumerate(document.pages[: ctx.shared["content_pages"]], start=1):
+    for number, page in enumerate(document.pages, start=1):
         # An article or news item carried over from the previous page is not where this page begins.
         fresh = (anchor for anchor in order if anchor in page.anchors and not (anchor in containers and anchor in previous))
         first = next(fresh, None)
         if first is not None:
-            starts.append(PageStart(number, first, _continued_offset(ctx, page, first)))
+            offset = 0
+            if first in previous:  # the block continues from the previous page
+                since = next((s.offset for s in reversed(starts) if s.anchor == first), 0)
+                offset = _continued_offset(texts.get(first, ""), page, since)
+            starts.append(PageStart(number, first, offset))
         previous = set(page.anchors)
     return starts
 
 
-def _continued_offset(ctx: BuildContext, page, anchor: str) -> int:
-    """Characters of ``anchor``'s text laid out on earlier pages (0 when it starts on this page)."""
-    text = _block_text(ctx, anchor)
-    first_text = _first_text(getattr(page, "_page_box", None))
-    if not text or not first_text:
+_HINTS = str.maketrans("", "", "\u2060\u200b")  # the markup's line-break hints are not text
+
+
+def _continued_offset(text: str, page, since: int) -> int:
+    """Where in ``text`` the page's first line begins, searching after ``since``."""
+    line = _first_line_text(getattr(page, "_page_box", None)).translate(_HINTS).strip()
+    if not text or not line:
         return 0
-    position = text.find(first_text.strip())
-    return max(position, 0)
+    position = text.find(line, since + 1)
+    return position if position > 0 else 0
 
 
-def _block_text(ctx: BuildContext, anchor: str) -> str:
-    for block in ctx.bulletin.blocks():
-        if block.id == anchor:
-            return block.text
-    return ""
-
-
-def _first_text(box) -> str:
-    """The text of the first text box of a page, skipping margin boxes (running heads, folios)."""
-    if box is None:
+def _first_line_text(box) -> str:
+    """The text of the first line box of a page, margin boxes (running heads, folios) skipped."""
+    if box is None or type(box).__name__ == "MarginBox":
         return ""
-    if type(box).__name__ == "MarginBox":
-        return ""
-    text = getattr(box, "text", None)
-    if isinstance(text, str) and text.strip():
-        return text
+    if type(box).__name__ == "LineBox":
+        return "".join(_texts(box))
     for child in getattr(box, "children", ()) or ():
-        found = _first_text(child)
+        found = _first_line_text(child)
         if found:
             return found
     return ""
+
+
+def _texts(box):
+    text = getattr(box, "text", None)
+    if isinstance(text, str):
+        yield text
+    for child in getattr(box, "children", ()) or ():
+        yield from _texts(child)

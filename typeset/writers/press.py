@@ -18,7 +18,11 @@ DEFAULT_ICC = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
 def press_css(ctx: BuildContext) -> str:
     """The press stylesheet plus the output intent, the profile inlined as a ``data:`` URL so
     that the confined fetcher needs no access outside the issue."""
-    profile = icc_profile(ctx).read_bytes()
+    path = icc_profile(ctx)
+    profile = path.read_bytes()
+    if profile[36:40] != b"acsp" or profile[16:20] != b"CMYK":
+        raise ConfigError(f"“{path.name}”不是 CMYK 的 ICC 色彩配置文件：请使用印厂提供的 CMYK 配置文件（.icc）。",
+                          Path(ctx.bulletin.root) / "issue.toml")
     url = "data:application/vnd.iccprofile;base64," + base64.b64encode(profile).decode("ascii")
     intent = f'@color-profile device-cmyk {{ src: url("{url}"); components: c, m, y, k }}\n'
     return intent + render_css(ctx.rendered.style, "press", ctx.bulletin.meta.paper)
