@@ -123,3 +123,9 @@ def test_sample_warnings_are_shown_and_the_build_goes_on(tmp_path):
     result = run("build", "-f", "html", "-o", tmp_path)
     assert result.returncode == 0
     assert "interpunct" in result.stderr and "stray-space" in result.stderr
+
+
+def test_strict_fails_on_the_samples_check_warnings(tmp_path):
+    result = run("build", "-f", "html", "-o", tmp_path, "--strict")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1].startswith("错误：有 5 条警告或校对提示")

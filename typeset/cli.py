@@ -64,7 +64,7 @@ def build_command(
     date: Optional[str] = typer.Option(None, "--date", help="出版日期，如 2014-05-30。", show_default=False),
     publisher: Optional[str] = typer.Option(None, "--publisher", help="编印单位。", show_default=False),
     style: Optional[str] = typer.Option(None, "--style", help="版式名称（styles/ 下的文件夹名）。", show_default=False),
-    strict: bool = typer.Option(False, "--strict", help="有任何警告即视为失败。"),
+    strict: bool = typer.Option(False, "--strict", help="有任何警告或校对提示即视为失败。"),
     force: bool = typer.Option(False, "--force", help="检查出错误时仍然排版。"),
 ) -> None:
     """排版一期会刊，生成 PDF、EPUB、PDF/A 和网页。"""
@@ -89,8 +89,9 @@ def build_command(
     for name, path in result.files.items():
         typer.echo(f"{writers()[name].label}：{path}")
     typer.echo(f"完成：文件在 {result.out_dir}")
-    if strict and result.warnings:
-        say(f"错误：有 {len(result.warnings)} 条警告（--strict）。")
+    problems = len(result.warnings) + len(result.findings)
+    if strict and problems:
+        say(f"错误：有 {problems} 条警告或校对提示（--strict 要求一条也没有）。")
         raise typer.Exit(1)
 
 
