@@ -38,6 +38,7 @@ def test_page_count_is_padded_before_the_colophon(reader, editions):
     assert len(reader.pages) % 4 == 0
     texts = page_texts(editions.files["pdf"])
     assert "共印300份" in texts[-1] and "报：" in texts[-1]
+    assert not re.search(r"—\s*\d+\s*—", texts[-1]), "after blank pages the colophon page has no folio (GB/T 9704)"
     assert "共印300份" not in "".join(texts[:-1])
     blank = [k for k, text in enumerate(texts) if not text.strip()]
     assert blank, "the sample needs padding: this test must see some"
