@@ -131,6 +131,17 @@ class IssueMeta:
         return f"{self.year}年第{self.number}期"
 
     @property
+    def serial_label(self) -> str:
+        """``（总第25期）``, or nothing when the issue has no serial number."""
+        return f"（总第{self.serial}期）" if self.serial else ""
+
+    @property
+    def moment(self) -> dt.datetime:
+        """The issue date at 00:00 UTC: every date written into an output comes from here,
+        never from the clock."""
+        return dt.datetime(self.date.year, self.date.month, self.date.day, tzinfo=dt.timezone.utc)
+
+    @property
     def issue_id(self) -> str:
         """An ASCII name for the output folder and files: ``2014-05``."""
         return f"{self.year}-{self.number:02d}"

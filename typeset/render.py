@@ -60,7 +60,7 @@ def date_label(date: dt.date) -> str:
 
 def timestamp(meta: IssueMeta) -> str:
     """The issue date as an ISO timestamp: creation and modification dates never come from the clock."""
-    return f"{meta.date.isoformat()}T00:00:00+00:00"
+    return meta.moment.isoformat()
 
 
 def keywords(bulletin: Bulletin) -> str:

@@ -28,8 +28,7 @@ class Cover:
 
 
 def cover_alt(meta: IssueMeta) -> str:
-    serial = f"（总第{meta.serial}期）" if meta.serial else ""
-    return f"封面：{meta.title}，{meta.issue_label}{serial}，{meta.publisher}编印，{date_label(meta.date)}。"
+    return f"封面：{meta.title}，{meta.issue_label}{meta.serial_label}，{meta.publisher}编印，{date_label(meta.date)}。"
 
 
 def make_cover(meta: IssueMeta, style, root: str) -> Cover:

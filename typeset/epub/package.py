@@ -43,7 +43,7 @@ def new_book(meta: IssueMeta, has_cover: bool, has_pages: bool) -> epub.EpubBook
     book.add_author(meta.publisher)
     book.add_metadata("DC", "publisher", meta.publisher)
     book.add_metadata("DC", "date", meta.date.isoformat())
-    serial = f"（总第{meta.serial}期）" if meta.serial else ""
+    serial = meta.serial_label
     book.add_metadata("DC", "description", f"{meta.title} {meta.issue_label}{serial}，{meta.publisher}编印，{date_label(meta.date)}。")
     _collection(book, meta)
     _accessibility(book, meta, has_cover, has_pages)
@@ -94,7 +94,7 @@ def accessibility_summary(meta: IssueMeta, has_cover: bool, has_pages: bool) -> 
 def write(book: epub.EpubBook, meta: IssueMeta) -> bytes:
     """ebooklib's EPUB, re-zipped reproducibly."""
     raw = io.BytesIO()
-    modified = dt.datetime(meta.date.year, meta.date.month, meta.date.day)
+    modified = meta.moment.replace(tzinfo=None)
     options = {"mtime": modified, "epub2_guide": False, "epub3_landmark": False, "epub3_pages": False}
     writer = epub.EpubWriter(raw, book, options)
     writer.process()

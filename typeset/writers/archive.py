@@ -8,7 +8,6 @@ from pathlib import Path
 
 from typeset.outputs import atomic_write
 from typeset.writers import BuildContext, Writer, register
-from typeset.writers.layout import issue_datetime
 from typeset.writers.pdf import pdf_bytes
 
 ARCHIVE_VARIANT = "pdf/a-3u"
@@ -17,7 +16,7 @@ ARCHIVE_VARIANT = "pdf/a-3u"
 def source_attachments(ctx: BuildContext) -> list:
     from weasyprint import Attachment
 
-    when = issue_datetime(ctx)
+    when = ctx.bulletin.meta.moment
     return [
         Attachment(
             file_obj=io.BytesIO(source.raw or source.text.encode("utf-8")),

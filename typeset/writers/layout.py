@@ -3,7 +3,6 @@ archive and the EPUB's page list (where each print page begins)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,11 +92,6 @@ def _blank_pages_html(ctx: BuildContext, count: int) -> str:
     pages = '<div style="break-before: page"></div>' * (count - 1)
     return (f'<html lang="zh-CN"><style>@page {{ size: {geo["width_mm"]}mm {geo["height_mm"]}mm; margin: 0 }}</style>'
             f"<body><div></div>{pages}</body></html>")
-
-
-def issue_datetime(ctx: BuildContext) -> dt.datetime:
-    date = ctx.bulletin.meta.date
-    return dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc)
 
 
 def model_ids(ctx: BuildContext) -> list[str]:
