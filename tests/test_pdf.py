@@ -229,3 +229,28 @@ def test_page_starts_inside_a_paragraph_continued_over_pages(tmp_path):
         lines = [line for line in texts[start.number - 1].splitlines() if line.strip()]
         page_body = "".join("".join(lines[1:]).split())  # after the running head
         assert page_body.startswith(body[start.offset:start.offset + 12]), (start, page_body[:20])
+
+
+def _without_colophon(toml: str) -> str:
+    keep = [line for line in toml.splitlines() if not line.split("=")[0].strip() in ("report_to", "copy_to", "send_to", "print_run")]
+    return "\n".join(keep) + "\n"
+
+
+def test_without_colophon_blank_pages_go_at_the_end(issue_copy, tmp_path):
+    toml = issue_copy / "issue.toml"
+    toml.write_text(_without_colophon(toml.read_text(encoding="utf-8")), encoding="utf-8")
+    result = build_clean(issue_copy, tmp_path, ["pdf"])
+    texts = page_texts(result.files["pdf"])
+    assert len(texts) % 4 == 0 and "共印" not in "".join(texts)
+    filled = [k for k, text in enumerate(texts) if text.strip()]
+    assert filled == list(range(len(filled))) and len(filled) < len(texts)
+
+
+def test_pad_to_one_keeps_the_colophon_on_the_last_content_page(issue_copy, tmp_path):
+    toml = issue_copy / "issue.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + "pad_to = 1\n", encoding="utf-8")
+    result = build_clean(issue_copy, tmp_path, ["pdf"])
+    texts = page_texts(result.files["pdf"])
+    assert all(text.strip() for text in texts)
+    assert "共印300份" in texts[-1] and "书记风采" in texts[-1].replace(" ", "")
+    assert re.search(rf"—\s*{len(texts)}\s*—", texts[-1])  # shared with content: it keeps its folio

@@ -55,32 +55,46 @@ def _lay_out(ctx: BuildContext):
         return HTML(string=html, base_url=_base_url(ctx), url_fetcher=url_fetcher).render(
             stylesheets=stylesheets, color_profiles=color_profiles)
 
-    document = render(ctx.rendered.html)
-    pad_to = max(1, ctx.bulletin.meta.pad_to)
-    if len(document.pages) % pad_to:
-        document = _padded(ctx, render, document, pad_to)
-    return document
+    return _paginate(ctx, render, max(1, ctx.bulletin.meta.pad_to))
 
 
 COLOPHON = '<footer class="colophon"'
-PAD_PAGE = '<div class="pad-page"></div>'
+COLOPHON_END = "</footer>"
 
 
-def _padded(ctx: BuildContext, render, document, pad_to: int):
-    """Saddle stitching needs a multiple of ``pad_to`` pages. Blank pages (no folio) go before
-    the colophon, which then stands alone on the last page; without one they go at the end."""
+def _paginate(ctx: BuildContext, render, pad_to: int):
+    """Saddle stitching needs a multiple of ``pad_to`` pages. The colophon (版记) shares the
+    last page when that makes the count right; otherwise blank pages (no folio) go before it
+    and it stands alone on the last page, without folio (GB/T 9704 §7.5). The content is laid
+    out once; the colophon's page and the blank pages are tiny documents of their own."""
     master = ctx.rendered.html
-    if COLOPHON not in master:
-        blank = render(_blank_pages_html(ctx, -len(document.pages) % pad_to))
-        return document.copy(document.pages + blank.pages)
-    padding = -(len(document.pages) + 1) % pad_to  # +1: the colophon moves to a page of its own
-    for _ in range(3):  # the guess is right unless the colophon already had a page to itself
-        padded = render(master.replace(COLOPHON, PAD_PAGE * padding + '<footer class="colophon own-page"', 1))
-        missing = -len(padded.pages) % pad_to
-        if not missing:
-            return padded
-        padding += missing
-    return padded
+    start = master.find(COLOPHON)
+    if start < 0 or pad_to == 1:
+        document = render(master)
+        return _with_blank_pages(ctx, render, document.pages, document, -len(document.pages) % pad_to)
+    end = master.index(COLOPHON_END, start) + len(COLOPHON_END)
+    body = render(master[:start] + master[end:])
+    if len(body.pages) % pad_to == 0:  # the colophon could only share the last page: try it
+        shared = render(master)
+        if len(shared.pages) == len(body.pages):
+            return shared
+    back = render(_back_page_html(master, start, end))
+    padding = -(len(body.pages) + len(back.pages)) % pad_to
+    return _with_blank_pages(ctx, render, body.pages, body, padding, back.pages)
+
+
+def _with_blank_pages(ctx: BuildContext, render, pages, document, count: int, after=()):
+    if not count and not after:
+        return document
+    blank = render(_blank_pages_html(ctx, count)).pages if count else []
+    return document.copy([*pages, *blank, *after])
+
+
+def _back_page_html(master: str, start: int, end: int) -> str:
+    """The master's head and styles with only the colophon in its body, on its own page."""
+    head = master[: master.index("<body>")]
+    colophon = master[start:end].replace(COLOPHON, '<footer class="colophon own-page"', 1)
+    return f"{head}<body>\n{colophon}\n</body>\n</html>\n"
 
 
 def _base_url(ctx: BuildContext) -> str:
