@@ -7,9 +7,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from typeset.sources.text import BLANKS
+from typeset.sources.text import BLANKS, LINE_BREAK
 
-LINE_BREAK = re.compile(r"\r\n|\r|\n")
 LINE_BREAK_KEPT = re.compile(r"(\r\n|\r|\n)")
 # Blanks that count as a stray space inside a line (zero-width ones are not visible spaces).
 INNER_BLANKS = " \t\u00a0\u3000\u2002\u2003\u2009"

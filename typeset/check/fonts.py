@@ -7,13 +7,13 @@ The CJK font files are 20-27 MB, so each is opened lazily, once per process.
 from __future__ import annotations
 
 import functools
-import subprocess
 import unicodedata
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from typeset.check.chars import BLANKS, INNER_BLANKS, SourceLine, code_point
 from typeset.check.findings import Finding
+from typeset.fontconfig import find_font
 from typeset.model import Bulletin, Heading, Item, Paragraph
 from typeset.styles import Style, load_style
 from typeset.sources.text import ARTICLE_MARK, ITEM_MARKS
@@ -21,23 +21,6 @@ from typeset.sources.text import ARTICLE_MARK, ITEM_MARKS
 GENERIC_FAMILIES = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
 ROLE_LABELS = {"body": "正文", "heading": "标题", "kai": "楷体导语"}
 _EMOJI_RANGES = ((0x1F000, 0x1FAFF), (0xFE00, 0xFE0F), (0xE0000, 0xE007F))
-
-
-@functools.cache
-def font_file(family: str) -> tuple[str, int] | None:
-    """``(path, index)`` of the installed font of this family, or None when it is not installed."""
-    try:
-        done = subprocess.run(["fc-match", "-f", "%{family}\n%{file}\n%{index}", family],
-                              capture_output=True, text=True, timeout=30, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    parts = done.stdout.split("\n")
-    if done.returncode != 0 or len(parts) < 3 or not parts[1]:
-        return None
-    names = {name.strip().casefold() for name in parts[0].split(",")}
-    if family.casefold() not in names:  # fontconfig substituted another font
-        return None
-    return parts[1], int(parts[2] or 0)
 
 
 @functools.cache
@@ -57,7 +40,7 @@ def font_cmap(path: str, index: int) -> frozenset[int] | None:
 @functools.cache
 def family_coverage(families: tuple[str, ...]) -> frozenset[int] | None:
     """Code points of every installed family in the list; None when none is installed."""
-    files = [font_file(name) for name in families if name.casefold() not in GENERIC_FAMILIES]
+    files = [find_font(name) for name in families if name.casefold() not in GENERIC_FAMILIES]
     maps = [cmap for cmap in (font_cmap(*found) for found in files if found) if cmap is not None]
     return frozenset().union(*maps) if maps else None
 

@@ -8,7 +8,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from typeset.epub.fonts import locate
+from typeset.fontconfig import find_font
 from typeset.errors import ConfigError, EnvironmentProblem
 from typeset.model import IssueMeta
 from typeset.render import date_label
@@ -54,7 +54,7 @@ def _font(style, role: str, weight: str, size: int):
     from PIL import ImageFont
 
     for family in style.fonts(role) + style.fonts("body"):
-        found = locate(family, weight)
+        found = find_font(family, weight)
         if found:
             return ImageFont.truetype(found[0], size, index=found[1])
     raise EnvironmentProblem("找不到画封面用的中文字体。请安装 Debian 软件包：apt-get install fonts-noto-cjk")

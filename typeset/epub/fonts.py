@@ -5,13 +5,12 @@ first font holding only the characters the EPUB sets in that role. Subsetting is
 from __future__ import annotations
 
 import logging
-import subprocess
 from dataclasses import dataclass
-from functools import cache
 
 from lxml import etree
 
 from typeset.epub.documents import XHTML_NS, Document
+from typeset.fontconfig import find_font
 
 LOGGER = logging.getLogger("typeset.epub")
 # The family names the stylesheet (styles/<style>/epub.css.j2) lists first, and their weights.
@@ -60,21 +59,6 @@ def role_characters(documents: list[Document]) -> dict[str, set[str]]:
     return {role: {ch for ch in found if ch == " " or not ch.isspace()} for role, found in chars.items()}
 
 
-@cache
-def locate(family: str, weight: str) -> tuple[str, int] | None:
-    """A font file and face index from fontconfig, only if it really is ``family``."""
-    try:
-        found = subprocess.run(
-            ["fc-match", "-f", "%{file}\n%{index}\n%{family}", f"{family}:{weight}"],
-            capture_output=True, text=True, timeout=30, check=True,
-        ).stdout.split("\n")
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if len(found) < 3 or family not in found[2].split(","):
-        return None
-    return found[0], int(found[1] or 0)
-
-
 def subset(path: str, index: int, characters: set[str]) -> tuple[bytes, set[int]]:
     """The subset font's bytes and the code points it maps."""
     import uharfbuzz as hb
@@ -99,7 +83,7 @@ def embed(style, characters: dict[str, set[str]]) -> list[FontFile]:
         if not characters.get(role) - set(_ALWAYS):
             continue
         wanted_family = style.fonts(role)[0]
-        found = locate(wanted_family, WEIGHTS[role])
+        found = find_font(wanted_family, WEIGHTS[role])
         if found is None:
             LOGGER.warning("找不到字体“%s”，EPUB 中不嵌入%s字体（阅读器将用自带字体）。", wanted_family, _ROLE_NAMES[role])
             continue

@@ -25,7 +25,7 @@ _CN_NUMERALS = "一二三四五六七八九十"
 _HEADING = re.compile(rf"^[{_CN_NUMERALS}]+、")
 _LEAD = re.compile(rf"^[{_CN_NUMERALS}]+是")
 _NEWS_TITLE = re.compile(r"^([0-9０-９]{1,3})、(.*)$")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
 HEADING_MAX_CHARS = 40
 NEWS_TITLE_MAX_CHARS = 60
 
@@ -39,7 +39,7 @@ class Line:
 def split_lines(text: str) -> list[Line]:
     """Physical lines (1-based numbers, as an editor counts them), blank ones left out."""
     lines = []
-    for number, raw in enumerate(_LINE_BREAK.split(text), start=1):
+    for number, raw in enumerate(LINE_BREAK.split(text), start=1):
         stripped = raw.strip(BLANKS)
         if stripped:
             lines.append(Line(number, stripped))
