@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 .PHONY: demo test bench system venv golden clean
 
 demo: venv
-	$(BIN)/typeset build
+	$(BIN)/huikan build
 
 test: venv
 	$(BIN)/python -m pytest -q

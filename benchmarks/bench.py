@@ -46,7 +46,7 @@ def bench(name: str, issue: Path, tmp: Path) -> None:
     epub = median_time(TYPESET + ["build", str(issue), "-o", str(out), "-f", "epub"]) if _has("epub") else float("nan")
     size = next(p for p in out.glob("*.pdf") if "存档" not in p.name).stat().st_size
     epub_size = sum(p.stat().st_size for p in out.glob("*.epub"))
-    print(f"{name:10} bare WeasyPrint {bare:5.2f} s | typeset pdf {pdf:5.2f} s (×{pdf / bare:.2f}) | "
+    print(f"{name:10} bare WeasyPrint {bare:5.2f} s | huikan pdf {pdf:5.2f} s (×{pdf / bare:.2f}) | "
           f"all formats {full:5.2f} s (×{full / bare:.2f}) | epub alone {epub:5.2f} s | "
           f"PDF {size / 1024:.0f} KB | EPUB {epub_size / 1024:.0f} KB")
 

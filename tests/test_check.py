@@ -1,4 +1,4 @@
-"""``typeset check``: the proof-reader's findings, the safe fixes and the command."""
+"""``huikan check``: the proof-reader's findings, the safe fixes and the command."""
 
 from __future__ import annotations
 

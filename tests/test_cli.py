@@ -33,7 +33,7 @@ def test_help_is_chinese_and_does_not_import_weasyprint():
 
 def test_version():
     result = run("--version")
-    assert result.returncode == 0 and result.stdout.startswith("typeset ")
+    assert result.returncode == 0 and result.stdout.startswith("huikan ")
 
 
 def test_build_html_prints_where_the_files_are(tmp_path):
@@ -98,7 +98,7 @@ def test_wheel_install_finds_styles_templates_and_sample(tmp_path):
     subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)], check=True)
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONPATH": ""}
-    result = subprocess.run([str(env_dir / "bin" / "typeset"), "build", "-f", "html", "-f", "pdf", "-o", str(out)],
+    result = subprocess.run([str(env_dir / "bin" / "huikan"), "build", "-f", "html", "-f", "pdf", "-o", str(out)],
                             capture_output=True, text=True, cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
     located = subprocess.run([str(python), "-c", "import typeset.resources as r; print(r.data_root())"],

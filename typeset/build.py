@@ -57,7 +57,7 @@ def run_checks(bulletin, force: bool) -> list:
 
     report = check_bulletin(bulletin)
     if report.errors and not force:
-        raise CheckFailed(f"发现 {len(report.errors)} 处必须修改的错误，已停止排版。请运行 typeset check 查看并修改，或加 --force 强制排版。",
+        raise CheckFailed(f"发现 {len(report.errors)} 处必须修改的错误，已停止排版。请运行 huikan check 查看并修改，或加 --force 强制排版。",
                           findings=report.findings)
     return list(report.findings)
 

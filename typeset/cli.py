@@ -1,4 +1,4 @@
-"""The ``typeset`` command: a thin layer over ``typeset.build`` and friends.
+"""The ``huikan`` command (会刊; ``typeset`` is a shell builtin): a thin layer over ``typeset.build`` and friends.
 
 Messages are in Simplified Chinese; a user's mistake is one line and a non-zero exit, never a
 traceback. WeasyPrint and ebooklib are imported only by the writers that need them.
@@ -23,7 +23,7 @@ from typeset import __version__  # noqa: E402
 from typeset.errors import CheckFailed, TypesetError  # noqa: E402
 
 app = typer.Typer(
-    name="typeset",
+    name="huikan",
     help="会刊排版工具：把纯文本会刊排成印刷 PDF、EPUB 电子书和 PDF/A 存档。",
     add_completion=False,
     no_args_is_help=True,
@@ -36,7 +36,7 @@ FORMAT_HELP = "输出格式，可重复：html、pdf、archive（PDF/A 存档）
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"typeset {__version__}")
+        typer.echo(f"huikan {__version__}")
         raise typer.Exit()
 
 
@@ -114,7 +114,7 @@ def new_command(
     created = scaffold(folder)
     for path in created:
         typer.echo(f"已创建 {path}")
-    typer.echo(f"请编辑 {folder / 'issue.toml'} 和栏目文件，然后运行：typeset build {folder}")
+    typer.echo(f"请编辑 {folder / 'issue.toml'} 和栏目文件，然后运行：huikan build {folder}")
 
 
 from typeset.cli_check import check_command  # noqa: E402  (light: no WeasyPrint)
@@ -125,7 +125,7 @@ app.command("check")(check_command)
 def main() -> None:
     """Console entry point: user mistakes → one line; bugs → a saved traceback."""
     try:
-        code = app(standalone_mode=False)
+        code = app(standalone_mode=False, prog_name="huikan")
         if isinstance(code, int) and code:
             sys.exit(code)
     except TypesetError as error:
@@ -142,11 +142,11 @@ def main() -> None:
 
 def _report_bug(error: Exception) -> None:
     if hasattr(error, "format_message") and hasattr(error, "exit_code"):  # Click's usage errors
-        say(f"错误：命令用法不对（{error.format_message()}）。运行 typeset -h 或 typeset build -h 查看帮助。")
+        say(f"错误：命令用法不对（{error.format_message()}）。运行 huikan -h 或 huikan build -h 查看帮助。")
         sys.exit(error.exit_code)
-    fd, name = tempfile.mkstemp(prefix="typeset-error-", suffix=".log")
+    fd, name = tempfile.mkstemp(prefix="huikan-error-", suffix=".log")
     with open(fd, "w", encoding="utf-8") as handle:
         handle.write(traceback.format_exc())
     log = Path(name)
-    say(f"内部错误（{type(error).__name__}）：这是 typeset 的缺陷，不是您的错。详细信息已保存到 {log}，请发给维护人员。")
+    say(f"内部错误（{type(error).__name__}）：这是 huikan 的缺陷，不是您的错。详细信息已保存到 {log}，请发给维护人员。")
     sys.exit(70)

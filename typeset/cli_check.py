@@ -1,4 +1,4 @@
-"""``typeset check [来源] [--fix]``: the proof-reader on the command line.
+"""``huikan check [来源] [--fix]``: the proof-reader on the command line.
 
 Prints one line per finding and a summary; with ``--fix`` applies the safe fixes, prints each
 change, checks again and prints what remains. Exit code 1 while an error remains, 0 otherwise.

@@ -74,7 +74,7 @@ def load_issue_toml(path: Path) -> dict[str, Any]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
-        raise ConfigError(f"格式错误（{exc.msg if hasattr(exc, 'msg') else exc}）。请对照 typeset new 生成的示例修改。", path, line) from None
+        raise ConfigError(f"格式错误（{exc.msg if hasattr(exc, 'msg') else exc}）。请对照 huikan new 生成的示例修改。", path, line) from None
     validate(data, text, path)
     return data
 

@@ -1,4 +1,4 @@
-"""``typeset new DIR``: a new issue folder with a commented issue.toml and example section files."""
+"""``huikan new DIR``: a new issue folder with a commented issue.toml and example section files."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``typeset check``: an editor's proof-reader.
+"""``huikan check``: an editor's proof-reader.
 
 ``check_bulletin(bulletin)`` reads the issue's source texts (character rules: punctuation,
 spaces, radicals, missing glyphs) and its document model (structure rules: empty articles,

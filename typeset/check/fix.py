@@ -1,4 +1,4 @@
-"""``typeset check --fix``: the safe fixes, written back to the source files.
+"""``huikan check --fix``: the safe fixes, written back to the source files.
 
 Safe means mechanical and meaning-preserving: half-width punctuation beside Chinese text →
 full-width, ``•`` / ``・`` → the 间隔号 ``·``, and stray blanks beside full-width marks or
@@ -103,7 +103,7 @@ def fix_source(source: SourceFile) -> list[Change]:
     except OSError as exc:
         raise SourceError(f"无法读取（{exc.strerror}），没有自动修正。", path) from None
     if source.raw and current != source.raw:
-        raise SourceError("文件在检查之后被改动过，没有自动修正。请重新运行 typeset check --fix。", path)
+        raise SourceError("文件在检查之后被改动过，没有自动修正。请重新运行 huikan check --fix。", path)
     atomic_write(path, encode_like(source, fixed))
     return changes
 

@@ -75,7 +75,7 @@ def section_title(file_name: str) -> str:
 def _load_folder(folder: Path, options: dict[str, Any]) -> Loaded:
     toml_path = folder / config.ISSUE_FILE
     if not toml_path.is_file():
-        raise SourceError("文件夹中没有 issue.toml。可用 “typeset new 文件夹” 新建一期。", folder)
+        raise SourceError("文件夹中没有 issue.toml。可用 “huikan new 文件夹” 新建一期。", folder)
     values = config.load_issue_toml(toml_path)
     files = _section_files(folder, values.pop("sections", None), toml_path)
     sources = tuple(read_source_file(path, folder) for path in files)
