@@ -155,3 +155,21 @@ def test_seed_is_carried_verbatim():
     shared = ROOT.parent / "shared" / "seeds" / SEED.name
     if shared.exists():  # CI and developers have ../shared beside the checkout
         assert SEED.read_bytes() == shared.read_bytes()
+
+
+@pytest.mark.parametrize("text", ["☆ 题\n人名𠀀𪚥，价格5€。\n", "☆ 简讯\n张堃、王喆到访。\n", "☆ 𪚥\n𠀀\n"])
+def test_short_gb18030_beyond_gb2312_is_read(tmp_path, text):
+    """GB18030 four-byte hanzi and GBK-only characters used to be refused as undecodable."""
+    path = tmp_path / "gb.txt"
+    path.write_bytes(text.encode("gb18030"))
+    source = load(path).bulletin.sources[0]
+    assert (source.text, source.encoding) == (text, "gb18030")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "utf-16"])
+def test_nul_byte_after_64_kib_is_binary(tmp_path, encoding):
+    path = tmp_path / "late-nul.txt"
+    path.write_bytes(("☆ 题\n" + "正文。\n" * 20000 + "\x00尾。\n").encode(encoding))
+    assert path.stat().st_size > 65536
+    with pytest.raises(SourceError, match="二进制"):
+        load(path)
