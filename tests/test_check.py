@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from typeset.check import Finding, Report, check_bulletin, fix_sources
+from typeset.check import Finding, Report, all_changes, check_bulletin, fix_sources
 from typeset.check.chars import source_lines
 from typeset.check.fix import fix_text
 from typeset.check.rules import check_line
@@ -154,10 +154,14 @@ def test_no_false_alarm(tmp_path, text):
     ("他说“好。", "unbalanced-pair", 3),
     ("他说好”。", "unbalanced-pair", 4),
     ("见《通知。", "unbalanced-pair", 2),
-    ("好　人", "stray-space", 2),
-    ("好\u00a0人", "stray-space", 2),
+    ("好　人", "word-space", 2),
+    ("好\u00a0人", "word-space", 2),
+    ("好 。", "stray-space", 2),
+    ("* 条目 “党建”", "stray-space", 5),
     ("东京・大阪", "interpunct", 3),
-    ("他—来了", "dash", 2),
+    ("他说：—来了", "dash", 4),
+    ("他来了—", "dash", 4),
+    ("增加了5—10吨。", "range-dash", 5),
     ("等等。。。", "ellipsis", 3),
     ("⺟亲", "radical", 1),
     ("天气😀很好", "missing-glyph", 3),
@@ -208,7 +212,7 @@ def test_fix_quirks_copy(tmp_path):
     path = tmp_path / "quirks.txt"
     shutil.copy(QUIRKS, path)
     before = path.read_text(encoding="utf-8")
-    changes = fix_sources(load(path).bulletin)
+    changes = all_changes(fix_sources(load(path).bulletin))
     after = path.read_text(encoding="utf-8")
     assert [str(c) for c in changes[:2]] == ["quirks.txt:1:8  “•” → “·”", "quirks.txt:2:5  “,” → “，”"]
     assert len(changes) == 10
@@ -225,7 +229,7 @@ def test_fix_keeps_encoding_line_breaks_and_indents(tmp_path):
     path = tmp_path / "gb.txt"
     shutil.copy(GB18030, path)
     raw_before = path.read_bytes()
-    changes = fix_sources(load(path).bulletin)
+    changes = all_changes(fix_sources(load(path).bulletin))
     raw_after = path.read_bytes()
     assert len(changes) == 5
     before, after = raw_before.decode("gb18030"), raw_after.decode("gb18030")
@@ -242,7 +246,7 @@ def test_fix_keeps_bom_and_byte_order(tmp_path, encoding, bom):
     path = tmp_path / "t.txt"
     text = "\u3000\u3000第一段,有错 。\r\n第二段没错。  \r\n"
     path.write_bytes(bom + text.encode(encoding.replace("-sig", "")))
-    assert len(fix_sources(load(path).bulletin)) == 2
+    assert len(all_changes(fix_sources(load(path).bulletin))) == 2
     raw = path.read_bytes()
     assert raw == bom + "\u3000\u3000第一段，有错。\r\n第二段没错。  \r\n".encode(encoding.replace("-sig", ""))
 
@@ -260,7 +264,7 @@ def test_fix_refuses_a_file_changed_since_reading(tmp_path):
 
 def test_fix_sample_copy_leaves_issue_toml_alone(issue_copy):
     toml_before = (issue_copy / "issue.toml").read_bytes()
-    changes = fix_sources(load(issue_copy).bulletin)
+    changes = all_changes(fix_sources(load(issue_copy).bulletin))
     assert {(c.line, c.before, c.after) for c in changes} == {
         (2, " ", ""), (12, " ", ""), (16, " ", ""), (28, "•", "·"), (29, "•", "·")}
     assert (issue_copy / "issue.toml").read_bytes() == toml_before

@@ -20,6 +20,7 @@ from typeset.model import Article, Block, Heading, Item, NewsItem, Origin, Parag
 # Characters that may indent or trail a line: ASCII blanks, U+00A0, U+3000 and friends.
 BLANKS = " \t\u00a0\u3000\u2002\u2003\u2009\x0b\x0c"  # zero-width characters are content, not blanks
 ARTICLE_MARK = "☆"
+ARTICLE_MARKS = "☆★◆■"
 ITEM_MARKS = "*＊"
 _CN_NUMERALS = "一二三四五六七八九十"
 _HEADING = re.compile(rf"^[{_CN_NUMERALS}]+、")
