@@ -42,6 +42,11 @@ def check_text(tmp_path, text: str, name: str = "t.txt") -> Report:
     return findings_of(path)
 
 
+def check_body(tmp_path, body: str) -> Report:
+    """Check ``body`` as the second line of an article (line 1 is ``☆ 标题``)."""
+    return check_text(tmp_path, "☆ 标题\n" + body)
+
+
 # --- the quirks fixture: every deliberate flaw, at its line --------------------------------
 
 
@@ -143,7 +148,7 @@ def test_gb18030_crlf_copy_reports_the_same_lines():
     "“‘13588’党建工作机制”",
 ])
 def test_no_false_alarm(tmp_path, text):
-    assert check_text(tmp_path, text).findings == ()
+    assert check_body(tmp_path, text).findings == ()
 
 
 @pytest.mark.parametrize("text, rule, col", [
@@ -169,8 +174,8 @@ def test_no_false_alarm(tmp_path, text):
     ("控制\x07字符", "missing-glyph", 3),
 ])
 def test_rule_fires(tmp_path, text, rule, col):
-    report = check_text(tmp_path, text)
-    assert [(f.rule, f.line, f.col) for f in report.findings] == [(rule, 1, col)]
+    report = check_body(tmp_path, text)
+    assert [(f.rule, f.line, f.col) for f in report.findings] == [(rule, 2, col)]
     assert all(isinstance(f, Finding) and f.message for f in report.findings)
 
 
@@ -181,7 +186,7 @@ def test_missing_glyph_names_character_code_point_and_font(tmp_path):
 
 
 def test_indent_and_trailing_blanks_are_tolerated(tmp_path):
-    assert check_text(tmp_path, "\u3000\u3000第一段。 \n  \u00a0第二段。\u3000\n").findings == ()
+    assert check_body(tmp_path, "\u3000\u3000第一段。 \n  \u00a0第二段。\u3000\n").findings == ()
 
 
 def test_heading_order_and_numbered_lines_outside_news(tmp_path):
@@ -348,3 +353,43 @@ def test_real_console_command(tmp_path):
     fixed = subprocess.run([sys.executable, "-m", "typeset", "check", str(path), "--fix"],
                            capture_output=True, text=True, env=env, timeout=120)
     assert fixed.returncode == 1 and "已自动修正 10 处：" in fixed.stdout
+
+
+# --- structure that is not recognised, and an issue without articles (issue 10.4) ---------------
+
+CONVENTIONS = QUIRKS.parent / "conventions.txt"
+
+
+def test_conventions_warn_only_where_structure_is_not_recognised():
+    report = findings_of(CONVENTIONS)
+    assert rule_lines(report) == {
+        (1, "heading-outside"),   # （一） before the first ★
+        (3, "range-dash"),        # 5—10万元 (2019—2021年 and 1—8月 are right)
+        (9, "structure-like"),    # 二、… ending in 。
+        (10, "bare-mark"),        # ☆ alone
+        (11, "heading-order"),    # the bare ☆ began a new article
+        (18, "structure-like"),   # 3． with a 60+ character title
+        (19, "news-numbering"),   # 4、 after 2.
+    }
+    assert report.errors == ()
+    (numbering,) = [f for f in report.findings if f.rule == "news-numbering"]
+    assert "“4、”" in numbering.message and "“3、”" in numbering.message
+
+
+def test_no_article_stops_check_and_build_with_one_line(tmp_path):
+    path = tmp_path / "plain.txt"
+    path.write_text("这一期只有正文，没有标题行。\n第二段。\n", encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    checked = subprocess.run([sys.executable, "-m", "typeset", "check", str(path)],
+                             capture_output=True, text=True, env=env, timeout=120)
+    assert checked.returncode == 1
+    assert checked.stdout.splitlines()[0].startswith("plain.txt:1:1  no-article  全期没有一篇文章")
+    built = subprocess.run([sys.executable, "-m", "typeset", "build", str(path), "--out", str(tmp_path / "out"), "-f", "html"],
+                           capture_output=True, text=True, env=env, timeout=120)
+    assert built.returncode == 1 and "Traceback" not in built.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_bare_mark_is_a_warning_and_the_mark_space_is_syntax(tmp_path):
+    report = check_text(tmp_path, "☆ “两新”沙龙\n正文。\n☆\n正文。\n")
+    assert [(f.line, f.rule, f.severity) for f in report.findings] == [(3, "bare-mark", "warning")]
