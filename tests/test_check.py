@@ -393,3 +393,10 @@ def test_no_article_stops_check_and_build_with_one_line(tmp_path):
 def test_bare_mark_is_a_warning_and_the_mark_space_is_syntax(tmp_path):
     report = check_text(tmp_path, "☆ “两新”沙龙\n正文。\n☆\n正文。\n")
     assert [(f.line, f.rule, f.severity) for f in report.findings] == [(3, "bare-mark", "warning")]
+
+
+def test_fix_never_rewrites_the_bundled_sample(sample):
+    from typeset.errors import SourceError
+
+    with pytest.raises(SourceError, match="示例刊不能自动修正"):
+        fix_sources(sample)

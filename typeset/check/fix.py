@@ -21,6 +21,7 @@ from typeset.check.rewrite import backup_path, rewrite
 from typeset.check.rules import find_halfwidth_punct, find_stray_spaces, find_wrong_interpuncts
 from typeset.errors import SourceError
 from typeset.model import Bulletin, SourceFile
+from typeset.resources import sample_issue_dir
 from typeset.sources.confine import inside
 
 
@@ -124,6 +125,8 @@ def fix_source(source: SourceFile, root: Path) -> FileFix | None:
 def fix_sources(bulletin: Bulletin) -> list[FileFix]:
     """Apply the safe fixes to every bulletin text file of the issue (issue.toml is left
     alone), each file once even if two names lead to it."""
+    if Path(bulletin.root) == sample_issue_dir().resolve():
+        raise SourceError("随程序附带的示例刊不能自动修正：请指定要修正的会刊文件夹或文件。", bulletin.root)
     fixes, seen = [], set()
     for source in bulletin.sources:
         key = Path(source.path).resolve()
