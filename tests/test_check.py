@@ -400,3 +400,10 @@ def test_fix_never_rewrites_the_bundled_sample(sample):
 
     with pytest.raises(SourceError, match="示例刊不能自动修正"):
         fix_sources(sample)
+
+
+def test_second_level_headings_count_under_each_first_level(tmp_path):
+    text = "☆ 文章\n一、甲\n（一）子\n（二）子\n二、乙\n（一）子\n（三）子\n"
+    report = check_text(tmp_path, text)
+    assert [(f.line, f.rule) for f in report.findings] == [(7, "heading-order")]
+    assert "“（三）”" in report.findings[0].message and "“（二）”" in report.findings[0].message

@@ -108,25 +108,39 @@ def _ordinal(text: str, mark: str) -> int | None:
 
 
 def check_block_order(blocks: tuple[Block, ...]) -> Iterator[Finding]:
-    """Sub-headings count 一、二、… through the article; lead sentences 一是、二是… restart after
-    each sub-heading."""
-    heading_count = lead_count = 0
+    """Sub-headings count 一、二、… through the article and （一）（二）… under each of them;
+    lead sentences 一是、二是… restart after each sub-heading."""
+    counts = {1: 0, 2: 0, "lead": 0}
     for block in blocks:
         if isinstance(block, Heading):
-            number = _ordinal(block.text, "、")
+            number = _heading_number(block)
             if number is not None:
-                yield from _order(block.origin, "heading-order", "小标题", number, heading_count + 1, "、")
-                heading_count, lead_count = number, 0
+                yield from _order(block.origin, "heading-order", "小标题", number, counts[block.level] + 1,
+                                  _HEADING_FORMS[block.level])
+                counts[block.level], counts["lead"] = number, 0
+                if block.level == 1:
+                    counts[2] = 0
         elif isinstance(block, Paragraph) and block.lead:
             number = _ordinal(block.lead, "是")
             if number is not None:
-                yield from _order(block.origin, "lead-order", "导语", number, lead_count + 1, "是")
-                lead_count = number
+                yield from _order(block.origin, "lead-order", "导语", number, counts["lead"] + 1, "{}是")
+                counts["lead"] = number
 
 
-def _order(origin: Origin, rule: str, label: str, number: int, expected: int, mark: str) -> Iterator[Finding]:
+_HEADING_FORMS = {1: "{}、", 2: "（{}）"}
+_SUB_ORDINAL = re.compile(r"^[（(]([一二三四五六七八九十]+)[）)]")
+
+
+def _heading_number(heading: Heading) -> int | None:
+    if heading.level == 2:
+        match = _SUB_ORDINAL.match(heading.text)
+        return chinese_number(match.group(1)) if match else None
+    return _ordinal(heading.text, "、")
+
+
+def _order(origin: Origin, rule: str, label: str, number: int, expected: int, form: str) -> Iterator[Finding]:
     if number != expected and expected <= 99:
-        written, wanted = chinese_numeral(number) + mark, chinese_numeral(expected) + mark
+        written, wanted = form.format(chinese_numeral(number)), form.format(chinese_numeral(expected))
         yield _warning(origin, rule, f"{label}序号不连续：这里是“{written}”，应为“{wanted}”", f"改为“{wanted}”")
 
 
