@@ -6,6 +6,7 @@ Latin-1 text is valid GB18030 byte-wise and decodes into nonsense."""
 from __future__ import annotations
 
 import codecs
+import functools
 from pathlib import Path
 
 from typeset.errors import SourceError
@@ -92,9 +93,11 @@ def _is_common(ch: str) -> bool:
     """A GB2312 level-1 hanzi, a mark of GB2312's punctuation rows (A1-A3), or a hanzi of the
     extensions that only GB18030's four-byte codes reach (Latin-1 never spells one: it would
     need a letter, a digit, a letter and a digit, in those byte ranges)."""
-    encoded = ch.encode("gb18030")
-    if len(encoded) == 4:
-        return "\u3400" <= ch <= "\u4dbf" or "\U00020000" <= ch <= "\U0003134f"
-    if encoded[1] < 0xA1:
-        return False
-    return 0xB0 <= encoded[0] <= 0xD7 or 0xA1 <= encoded[0] <= 0xA3
+    return ch in _common_gb2312() or "\u3400" <= ch <= "\u4dbf" or "\U00020000" <= ch <= "\U0003134f"
+
+
+@functools.cache
+def _common_gb2312() -> frozenset[str]:
+    rows = [*range(0xA1, 0xA4), *range(0xB0, 0xD8)]
+    pairs = (bytes((row, cell)) for row in rows for cell in range(0xA1, 0xFF))
+    return frozenset(pair.decode("gb2312", errors="ignore") for pair in pairs) - {""}
