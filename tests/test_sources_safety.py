@@ -52,7 +52,9 @@ def test_symlink_inside_the_folder_is_read(issue_copy):
     (issue_copy / "drafts").mkdir()
     (issue_copy / "drafts" / "x.txt").write_text("☆ 内部\n正文。\n", encoding="utf-8")
     (issue_copy / "05-内部.txt").symlink_to(issue_copy / "drafts" / "x.txt")
-    assert [a.title for a in load(issue_copy).bulletin.articles()][-1] == "内部"
+    bulletin = load(issue_copy).bulletin
+    assert [a.title for a in bulletin.articles()][-1] == "内部"
+    assert bulletin.sections[-1].title == "内部"  # the link's own name gives the section title
 
 
 def test_listed_symlink_out_of_the_folder_is_refused(issue_copy, outside):

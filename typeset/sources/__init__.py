@@ -54,8 +54,14 @@ def read_source_file(path: Path, root: Path) -> SourceFile:
     text, encoding = decode(data, path)
     if not text.strip(BLANKS + "\r\n"):
         raise SourceError("文件是空的（只有空白），请放入会刊正文。", path)
-    name = path.resolve().relative_to(root.resolve()).as_posix() if inside(path, root) else path.name
+    name = _relative_name(path, root) if inside(path, root) else path.name
     return SourceFile(name=name, path=str(path), text=text, encoding=encoding, raw=data)
+
+
+def _relative_name(path: Path, root: Path) -> str:
+    """The name the editor gave, relative to the folder: a link keeps its own name (and the
+    section title that comes from it), not its target's."""
+    return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root))).as_posix()
 
 
 def section_title(file_name: str) -> str:
