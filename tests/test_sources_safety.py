@@ -140,7 +140,7 @@ def test_backup_is_kept_once(tmp_path):
 
 def test_fix_keeps_owner_mode_and_hard_links(tmp_path):
     path = tmp_path / "t.txt"
-    path.write_text("你好,世界。\n", encoding="utf-8")
+    path.write_text("☆ 题\n你好,世界。\n", encoding="utf-8")
     os.chmod(path, 0o640)
     if os.geteuid() == 0:
         os.chown(path, 65534, 65534)  # an editor's file, fixed by an administrator
@@ -151,7 +151,7 @@ def test_fix_keeps_owner_mode_and_hard_links(tmp_path):
     assert done.returncode == 0, done.stderr
     after = path.stat()
     assert (after.st_ino, after.st_uid, after.st_gid, after.st_mode) == (before.st_ino, before.st_uid, before.st_gid, before.st_mode)
-    assert linked.read_text(encoding="utf-8") == "你好，世界。\n"
+    assert linked.read_text(encoding="utf-8") == "☆ 题\n你好，世界。\n"
 
 
 def test_fix_never_rewrites_a_file_outside_through_a_link(tmp_path, outside):
