@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from typeset.check import Finding, Report, check_bulletin, fix_sources
+from typeset.check import Finding, Report, all_changes, check_bulletin, fix_sources
 from typeset.check.chars import source_lines
 from typeset.check.fix import fix_text
 from typeset.check.rules import check_line
@@ -40,6 +40,11 @@ def check_text(tmp_path, text: str, name: str = "t.txt") -> Report:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return findings_of(path)
+
+
+def check_body(tmp_path, body: str) -> Report:
+    """Check ``body`` as the second line of an article (line 1 is ``☆ 标题``)."""
+    return check_text(tmp_path, "☆ 标题\n" + body)
 
 
 # --- the quirks fixture: every deliberate flaw, at its line --------------------------------
@@ -143,7 +148,7 @@ def test_gb18030_crlf_copy_reports_the_same_lines():
     "“‘13588’党建工作机制”",
 ])
 def test_no_false_alarm(tmp_path, text):
-    assert check_text(tmp_path, text).findings == ()
+    assert check_body(tmp_path, text).findings == ()
 
 
 @pytest.mark.parametrize("text, rule, col", [
@@ -154,10 +159,14 @@ def test_no_false_alarm(tmp_path, text):
     ("他说“好。", "unbalanced-pair", 3),
     ("他说好”。", "unbalanced-pair", 4),
     ("见《通知。", "unbalanced-pair", 2),
-    ("好　人", "stray-space", 2),
-    ("好\u00a0人", "stray-space", 2),
+    ("好　人", "word-space", 2),
+    ("好\u00a0人", "word-space", 2),
+    ("好 。", "stray-space", 2),
+    ("* 条目 “党建”", "stray-space", 5),
     ("东京・大阪", "interpunct", 3),
-    ("他—来了", "dash", 2),
+    ("他说：—来了", "dash", 4),
+    ("他来了—", "dash", 4),
+    ("增加了5—10吨。", "range-dash", 5),
     ("等等。。。", "ellipsis", 3),
     ("⺟亲", "radical", 1),
     ("天气😀很好", "missing-glyph", 3),
@@ -165,8 +174,8 @@ def test_no_false_alarm(tmp_path, text):
     ("控制\x07字符", "missing-glyph", 3),
 ])
 def test_rule_fires(tmp_path, text, rule, col):
-    report = check_text(tmp_path, text)
-    assert [(f.rule, f.line, f.col) for f in report.findings] == [(rule, 1, col)]
+    report = check_body(tmp_path, text)
+    assert [(f.rule, f.line, f.col) for f in report.findings] == [(rule, 2, col)]
     assert all(isinstance(f, Finding) and f.message for f in report.findings)
 
 
@@ -177,7 +186,7 @@ def test_missing_glyph_names_character_code_point_and_font(tmp_path):
 
 
 def test_indent_and_trailing_blanks_are_tolerated(tmp_path):
-    assert check_text(tmp_path, "\u3000\u3000第一段。 \n  \u00a0第二段。\u3000\n").findings == ()
+    assert check_body(tmp_path, "\u3000\u3000第一段。 \n  \u00a0第二段。\u3000\n").findings == ()
 
 
 def test_heading_order_and_numbered_lines_outside_news(tmp_path):
@@ -208,7 +217,7 @@ def test_fix_quirks_copy(tmp_path):
     path = tmp_path / "quirks.txt"
     shutil.copy(QUIRKS, path)
     before = path.read_text(encoding="utf-8")
-    changes = fix_sources(load(path).bulletin)
+    changes = all_changes(fix_sources(load(path).bulletin))
     after = path.read_text(encoding="utf-8")
     assert [str(c) for c in changes[:2]] == ["quirks.txt:1:8  “•” → “·”", "quirks.txt:2:5  “,” → “，”"]
     assert len(changes) == 10
@@ -225,7 +234,7 @@ def test_fix_keeps_encoding_line_breaks_and_indents(tmp_path):
     path = tmp_path / "gb.txt"
     shutil.copy(GB18030, path)
     raw_before = path.read_bytes()
-    changes = fix_sources(load(path).bulletin)
+    changes = all_changes(fix_sources(load(path).bulletin))
     raw_after = path.read_bytes()
     assert len(changes) == 5
     before, after = raw_before.decode("gb18030"), raw_after.decode("gb18030")
@@ -242,7 +251,7 @@ def test_fix_keeps_bom_and_byte_order(tmp_path, encoding, bom):
     path = tmp_path / "t.txt"
     text = "\u3000\u3000第一段,有错 。\r\n第二段没错。  \r\n"
     path.write_bytes(bom + text.encode(encoding.replace("-sig", "")))
-    assert len(fix_sources(load(path).bulletin)) == 2
+    assert len(all_changes(fix_sources(load(path).bulletin))) == 2
     raw = path.read_bytes()
     assert raw == bom + "\u3000\u3000第一段，有错。\r\n第二段没错。  \r\n".encode(encoding.replace("-sig", ""))
 
@@ -260,7 +269,7 @@ def test_fix_refuses_a_file_changed_since_reading(tmp_path):
 
 def test_fix_sample_copy_leaves_issue_toml_alone(issue_copy):
     toml_before = (issue_copy / "issue.toml").read_bytes()
-    changes = fix_sources(load(issue_copy).bulletin)
+    changes = all_changes(fix_sources(load(issue_copy).bulletin))
     assert {(c.line, c.before, c.after) for c in changes} == {
         (2, " ", ""), (12, " ", ""), (16, " ", ""), (28, "•", "·"), (29, "•", "·")}
     assert (issue_copy / "issue.toml").read_bytes() == toml_before
@@ -344,3 +353,57 @@ def test_real_console_command(tmp_path):
     fixed = subprocess.run([sys.executable, "-m", "typeset", "check", str(path), "--fix"],
                            capture_output=True, text=True, env=env, timeout=120)
     assert fixed.returncode == 1 and "已自动修正 10 处：" in fixed.stdout
+
+
+# --- structure that is not recognised, and an issue without articles (issue 10.4) ---------------
+
+CONVENTIONS = QUIRKS.parent / "conventions.txt"
+
+
+def test_conventions_warn_only_where_structure_is_not_recognised():
+    report = findings_of(CONVENTIONS)
+    assert rule_lines(report) == {
+        (1, "heading-outside"),   # （一） before the first ★
+        (3, "range-dash"),        # 5—10万元 (2019—2021年 and 1—8月 are right)
+        (9, "structure-like"),    # 二、… ending in 。
+        (10, "bare-mark"),        # ☆ alone
+        (11, "heading-order"),    # the bare ☆ began a new article
+        (18, "structure-like"),   # 3． with a 60+ character title
+        (19, "news-numbering"),   # 4、 after 2.
+    }
+    assert report.errors == ()
+    (numbering,) = [f for f in report.findings if f.rule == "news-numbering"]
+    assert "“4、”" in numbering.message and "“3、”" in numbering.message
+
+
+def test_no_article_stops_check_and_build_with_one_line(tmp_path):
+    path = tmp_path / "plain.txt"
+    path.write_text("这一期只有正文，没有标题行。\n第二段。\n", encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    checked = subprocess.run([sys.executable, "-m", "typeset", "check", str(path)],
+                             capture_output=True, text=True, env=env, timeout=120)
+    assert checked.returncode == 1
+    assert checked.stdout.splitlines()[0].startswith("plain.txt:1:1  no-article  全期没有一篇文章")
+    built = subprocess.run([sys.executable, "-m", "typeset", "build", str(path), "--out", str(tmp_path / "out"), "-f", "html"],
+                           capture_output=True, text=True, env=env, timeout=120)
+    assert built.returncode == 1 and "Traceback" not in built.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_bare_mark_is_a_warning_and_the_mark_space_is_syntax(tmp_path):
+    report = check_text(tmp_path, "☆ “两新”沙龙\n正文。\n☆\n正文。\n")
+    assert [(f.line, f.rule, f.severity) for f in report.findings] == [(3, "bare-mark", "warning")]
+
+
+def test_fix_never_rewrites_the_bundled_sample(sample):
+    from typeset.errors import SourceError
+
+    with pytest.raises(SourceError, match="示例刊不能自动修正"):
+        fix_sources(sample)
+
+
+def test_second_level_headings_count_under_each_first_level(tmp_path):
+    text = "☆ 文章\n一、甲\n（一）子\n（二）子\n二、乙\n（一）子\n（三）子\n"
+    report = check_text(tmp_path, text)
+    assert [(f.line, f.rule) for f in report.findings] == [(7, "heading-order")]
+    assert "“（三）”" in report.findings[0].message and "“（二）”" in report.findings[0].message

@@ -165,7 +165,7 @@ REFUSED_TEMPLATE = """{% extends "base.html.j2" %}
 {% block head %}{{ super() }}
 <link rel="attachment" href="file:///etc/passwd">
 <link rel="attachment" href="../outside-secret.txt">
-<link rel="attachment" href="escape-link.txt">
+<link rel="attachment" href="escape-link.dat">
 <link rel="attachment" href="inside.txt">
 {% endblock %}
 {% block masthead %}{{ super() }}<img src="http://127.0.0.1:9/tracker.png" alt="">{% endblock %}
@@ -175,13 +175,13 @@ REFUSED_TEMPLATE = """{% extends "base.html.j2" %}
 def test_fetcher_refuses_everything_outside_the_issue(issue_copy, tmp_path):
     secret = "TOP-SECRET-MARKER-7731"
     (issue_copy.parent / "outside-secret.txt").write_text(secret, encoding="utf-8")
-    (issue_copy / "escape-link.txt").symlink_to(issue_copy.parent / "outside-secret.txt")
+    (issue_copy / "escape-link.dat").symlink_to(issue_copy.parent / "outside-secret.txt")
     (issue_copy / "inside.txt").write_text("allowed attachment", encoding="utf-8")
     (issue_copy / "templates").mkdir()
     (issue_copy / "templates" / "master.html.j2").write_text(REFUSED_TEMPLATE, encoding="utf-8")
     result = build_clean(issue_copy, tmp_path / "out", ["pdf"], allowed_warnings=("已拒绝读取", "Failed to load"))
     refusals = [w for w in result.warnings if "已拒绝读取" in w]
-    for url in ("file:///etc/passwd", "outside-secret.txt", "escape-link.txt", "http://127.0.0.1:9/tracker.png"):
+    for url in ("file:///etc/passwd", "outside-secret.txt", "escape-link.dat", "http://127.0.0.1:9/tracker.png"):
         assert any(url in w for w in refusals), (url, result.warnings)
     assert not any("inside.txt" in w for w in result.warnings)
     reader = pypdf.PdfReader(result.files["pdf"])

@@ -12,7 +12,7 @@ from typeset.sources import load, section_title
 from typeset.sources.decode import decode
 from typeset.sources.text import read_articles
 
-from conftest import GB18030, SEED
+from conftest import FIXTURES, GB18030, SEED
 
 
 def kinds(articles):
@@ -155,3 +155,82 @@ def test_seed_is_carried_verbatim():
     shared = ROOT.parent / "shared" / "seeds" / SEED.name
     if shared.exists():  # CI and developers have ../shared beside the checkout
         assert SEED.read_bytes() == shared.read_bytes()
+
+
+@pytest.mark.parametrize("text", ["☆ 题\n人名𠀀𪚥，价格5€。\n", "☆ 简讯\n张堃、王喆到访。\n", "☆ 𪚥\n𠀀\n"])
+def test_short_gb18030_beyond_gb2312_is_read(tmp_path, text):
+    """GB18030 four-byte hanzi and GBK-only characters used to be refused as undecodable."""
+    path = tmp_path / "gb.txt"
+    path.write_bytes(text.encode("gb18030"))
+    source = load(path).bulletin.sources[0]
+    assert (source.text, source.encoding) == (text, "gb18030")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "utf-16"])
+def test_nul_byte_after_64_kib_is_binary(tmp_path, encoding):
+    path = tmp_path / "late-nul.txt"
+    path.write_bytes(("☆ 题\n" + "正文。\n" * 20000 + "\x00尾。\n").encode(encoding))
+    assert path.stat().st_size > 65536
+    with pytest.raises(SourceError, match="二进制"):
+        load(path)
+
+
+# --- the conventions editors use (issue 10.4, 10.7) ---------------------------------------------
+
+CONVENTIONS = FIXTURES / "conventions.txt"
+
+
+@pytest.mark.parametrize("mark", "☆★◆■")
+def test_every_article_mark_starts_an_article(mark):
+    (article,) = read_articles(f"{mark} 标题\n正文。", "t.txt")
+    assert (article.mark, article.title, article.blocks[0].text) == (mark, "标题", "正文。")
+
+
+def test_two_heading_levels():
+    text = "☆ 题\n一、总体情况\n（一）会员发展\n正文。\n(二)活动开展\n二、下一步\n（三）这是一段很长的正文，不是小标题。"
+    (article,) = read_articles(text, "t.txt")
+    assert [(type(b).__name__, getattr(b, "level", 0)) for b in article.blocks] == [
+        ("Heading", 1), ("Heading", 2), ("Paragraph", 0), ("Heading", 2), ("Heading", 1), ("Paragraph", 0)]
+    assert article.blocks[1].text == "（一）会员发展"  # the numbering is kept as written
+
+
+@pytest.mark.parametrize("label, number", [
+    ("1、", 1), ("2.", 2), ("3．", 3), ("(4)", 4), ("（5）", 5), ("⑥", 6), ("１２、", 12), ("（１３）", 13)])
+def test_news_numbering_styles_keep_their_label(label, number):
+    (article,) = read_articles(f"☆ 协会动态\n{label}标题\n正文。", "t.txt")
+    (item,) = article.items
+    assert (item.label, item.number, item.title, item.heading) == (label, number, "标题", f"{label}标题")
+
+
+def test_mixed_numbering_and_lists_inside_an_item():
+    text = "☆ 动态\n1、甲\n正文。\n2. 乙\n（1）第一点；\n（2）第二点。\n3．丙\n（4）丁\n"
+    (article,) = read_articles(text, "t.txt")
+    assert [(i.label, i.title, [b.text for b in i.blocks]) for i in article.items] == [
+        ("1、", "甲", ["正文。"]), ("2.", "乙", ["（1）第一点；", "（2）第二点。"]), ("3．", "丙", []), ("（4）", "丁", [])]
+
+
+def test_decimal_is_not_a_news_label():
+    (article,) = read_articles("☆ 题\n1.5亿元投入使用\n正文。", "t.txt")
+    assert not article.is_news and article.blocks[0].text == "1.5亿元投入使用"
+
+
+@pytest.mark.parametrize("text, lead", [
+    ("一是机构重组，流程重塑。正文。", "一是机构重组，流程重塑。"),
+    ("二是提出“三个不”！正文。", "二是提出“三个不”！"),
+    ("三是问“怎么办？”正文。", "三是问“怎么办？”"),
+    ("一是加强学习；二是改进作风；三是服务会员。", ""),  # an inline enumeration is body text
+    ("一是" + "很长" * 20 + "。正文。", ""),  # not a reasonable lead: over 40 characters
+    ("一是没有句号的段落", ""),
+])
+def test_only_a_complete_short_first_sentence_is_a_lead(text, lead):
+    (article,) = read_articles("☆ 题\n" + text, "t.txt")
+    (paragraph,) = article.blocks
+    assert (paragraph.lead, paragraph.text) == (lead, text)
+
+
+def test_conventions_fixture_keeps_every_character():
+    bulletin = load(CONVENTIONS).bulletin
+    written = "".join(a.mark + a.title for a in bulletin.articles())
+    written += "".join(b.text for b in bulletin.blocks()) + "".join(i.heading for i in bulletin.news_items())
+    source = CONVENTIONS.read_text(encoding="utf-8")
+    assert sorted(written) == sorted(source.replace("\n", "").replace(" ", ""))

@@ -1,7 +1,7 @@
 """``huikan check [来源] [--fix]``: the proof-reader on the command line.
 
 Prints one line per finding and a summary; with ``--fix`` applies the safe fixes, prints each
-change, checks again and prints what remains. Exit code 1 while an error remains, 0 otherwise.
+change as before → after and where each original was kept, checks again and prints what remains. Exit code 1 while an error remains, 0 otherwise.
 """
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ from typing import Optional
 
 import typer
 
-from typeset.check import Report, check_bulletin, fix_sources
+from typeset.check import Report, all_changes, check_bulletin, fix_sources
 from typeset.sources import load
 
 SOURCE_HELP = "一期会刊的文件夹（含 issue.toml）或一个会刊文本文件；不填则检查示例刊。"
-FIX_HELP = "自动修正有把握的问题（中文里的半角标点、错用的间隔号、多余的空格），直接改写原文件，保留原编码和换行。"
+FIX_HELP = ("自动修正不会改变意思的问题（中文里的半角标点、错用的间隔号、全角标点旁的空格），"
+            "在原文件上修改（编码、换行、权限不变），原文备份为“文件名.bak”；中文字之间的空格只报告，不删除。")
 
 
 def print_report(report: Report) -> None:
@@ -34,10 +35,11 @@ def check_command(
     bulletin = load(source).bulletin
     report = check_bulletin(bulletin)
     if fix:
-        changes = fix_sources(bulletin)
+        fixes = fix_sources(bulletin)
+        changes = all_changes(fixes)
         typer.echo(f"已自动修正 {len(changes)} 处：" if changes else "没有可以自动修正的问题。")
-        for change in changes:
-            typer.echo(str(change))
+        for line in [*map(str, changes), *map(str, fixes)]:
+            typer.echo(line)
         if changes:
             typer.echo("重新检查，剩余问题如下：")
             report = check_bulletin(load(source).bulletin)

@@ -22,11 +22,13 @@ class Origin:
 
 @dataclass(frozen=True)
 class Heading:
-    """A sub-heading inside an article, e.g. ``一、围绕主线抓调研，查摆问题``."""
+    """A sub-heading inside an article: level 1 ``一、围绕主线抓调研，查摆问题``, level 2
+    ``（一）…`` (the numbering is part of ``text``, as written)."""
 
     text: str
     origin: Origin
     id: str = ""
+    level: int = 1
     kind: ClassVar[str] = "heading"
 
 
@@ -63,25 +65,34 @@ Block = Union[Heading, Paragraph, Item]
 
 @dataclass(frozen=True)
 class NewsItem:
-    """One news item of a news article: ``N、标题`` and the paragraphs after it."""
+    """One news item of a news article: ``N、标题`` and the paragraphs after it. ``label`` is
+    the numbering as the editor wrote it (``1、`` ``2.`` ``（3）`` ``④``), ``number`` its value."""
 
     number: int
     title: str
     blocks: tuple[Block, ...]
     origin: Origin
     id: str = ""
+    label: str = ""
+
+    @property
+    def heading(self) -> str:
+        """The item's title line as written: ``1、夏宝龙考察南都电源``."""
+        return f"{self.label or f'{self.number}、'}{self.title}"
 
 
 @dataclass(frozen=True)
 class Article:
     """An article (``☆ 标题``). A news article also has ``items``; its ``blocks`` are any
-    paragraphs written before its first numbered item."""
+    paragraphs written before its first numbered item. ``mark`` is the article mark as written
+    (``☆`` ``★`` ``◆`` ``■``); text before a file's first mark is an article without one."""
 
     title: str
     blocks: tuple[Block, ...]
     origin: Origin
     items: tuple[NewsItem, ...] = ()
     id: str = ""
+    mark: str = ""
 
     @property
     def is_news(self) -> bool:

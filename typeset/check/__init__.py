@@ -2,8 +2,8 @@
 
 ``check_bulletin(bulletin)`` reads the issue's source texts (character rules: punctuation,
 spaces, radicals, missing glyphs) and its document model (structure rules: empty articles,
-numbering) and returns a ``Report``. ``fix_sources(bulletin)`` applies the safe fixes to the
-files on disk. Messages are in Simplified Chinese.
+numbering, lines that look like structure but are not) and returns a ``Report``.
+``fix_sources(bulletin)`` applies the safe fixes to the files on disk. Messages are in Simplified Chinese.
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ from dataclasses import replace
 
 from typeset.check.chars import SourceLine, source_lines
 from typeset.check.findings import Finding, Report
-from typeset.check.fix import Change, fix_sources
+from typeset.check.fix import Change, FileFix, all_changes, fix_sources
 from typeset.check.fonts import check_glyphs
 from typeset.check.rules import check_line
 from typeset.check.structure import check_structure
 from typeset.model import Bulletin, SourceFile
 
-__all__ = ["Change", "Finding", "Report", "check_bulletin", "fix_sources", "is_text_source"]
+__all__ = ["Change", "FileFix", "Finding", "Report", "all_changes", "check_bulletin", "fix_sources", "is_text_source"]
 
 
 def is_text_source(source: SourceFile) -> bool:

@@ -1,9 +1,11 @@
 """``huikan check --fix``: the safe fixes, written back to the source files.
 
-Safe means mechanical and meaning-preserving: half-width punctuation beside Chinese text →
-full-width, ``•`` / ``・`` → the 间隔号 ``·``, and stray blanks beside full-width marks or
-between two hanzi removed. Indents, trailing blanks, line breaks, the encoding and every other
-byte of the file stay as they were.
+Safe means an edit that cannot change meaning: half-width punctuation beside Chinese text →
+full-width, ``•`` / ``・`` → the 间隔号 ``·``, and blanks that touch a full-width mark removed.
+A blank between two hanzi may be deliberate (a headline's two phrases, a byline's fields): it is
+reported, never removed. Indents, trailing blanks, line breaks, the encoding and every other
+byte of the file stay as they were; the file is rewritten in place (``rewrite.py``), never
+outside the issue folder, and its original is kept as ``名称.txt.bak``.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from pathlib import Path
 from typeset.check.chars import (
     HALFWIDTH_TO_FULLWIDTH, INNER_BLANKS, INTERPUNCT, LINE_BREAK_KEPT, SourceLine, source_lines,
 )
+from typeset.check.rewrite import backup_path, rewrite
 from typeset.check.rules import find_halfwidth_punct, find_stray_spaces, find_wrong_interpuncts
 from typeset.errors import SourceError
 from typeset.model import Bulletin, SourceFile
-from typeset.outputs import atomic_write
+from typeset.resources import sample_issue_dir
+from typeset.sources.confine import inside
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,7 @@ def fix_line(line: SourceLine) -> tuple[str, list[Change]]:
         chars[i] = HALFWIDTH_TO_FULLWIDTH[line.text[i]]
     for i in find_wrong_interpuncts(line):
         chars[i] = INTERPUNCT
-    for start, end in find_stray_spaces("".join(chars), line.lo, line.hi):
+    for start, end in find_stray_spaces(line, "".join(chars)):
         chars[start:end] = [""] * (end - start)
     return "".join(chars), _changes(line, chars)
 
@@ -90,28 +94,50 @@ def encode_like(source: SourceFile, text: str) -> bytes:
     return text.encode(source.encoding)
 
 
-def fix_source(source: SourceFile) -> list[Change]:
+@dataclass(frozen=True)
+class FileFix:
+    """The changes made to one file and its backup (``backup_made``: written by this fix)."""
+
+    file: str
+    changes: tuple[Change, ...]
+    backup: str
+    backup_made: bool
+
+    def __str__(self) -> str:
+        kept = "原文已备份为" if self.backup_made else "原文的备份保留在"
+        return f"{self.file}：修正 {len(self.changes)} 处，{kept} {self.backup}"
+
+
+def fix_source(source: SourceFile, root: Path) -> FileFix | None:
     """Fix one source file on disk; nothing is written when there is nothing to fix."""
     fixed, changes = fix_text(source.name, source.text)
     if not changes:
-        return []
+        return None
     path = Path(source.path)
+    if not inside(path, root):
+        raise SourceError("这是指向本期文件夹之外的链接，没有自动修正（不改写文件夹外的文件）。", path)
     if source.raw and encode_like(source, source.text) != source.raw:
         raise SourceError(f"无法按原编码（{source.encoding}）原样写回，没有自动修正。请手工修改。", path)
-    try:
-        current = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(f"无法读取（{exc.strerror}），没有自动修正。", path) from None
-    if source.raw and current != source.raw:
-        raise SourceError("文件在检查之后被改动过，没有自动修正。请重新运行 huikan check --fix。", path)
-    atomic_write(path, encode_like(source, fixed))
-    return changes
+    made = rewrite(path, source.raw or encode_like(source, source.text), encode_like(source, fixed))
+    return FileFix(source.name, tuple(changes), backup_path(Path(source.name)).as_posix(), made)
 
 
-def fix_sources(bulletin: Bulletin) -> list[Change]:
-    """Apply the safe fixes to every bulletin text file of the issue (issue.toml is left alone)."""
-    changes: list[Change] = []
+def fix_sources(bulletin: Bulletin) -> list[FileFix]:
+    """Apply the safe fixes to every bulletin text file of the issue (issue.toml is left
+    alone), each file once even if two names lead to it."""
+    if Path(bulletin.root) == sample_issue_dir().resolve():
+        raise SourceError("随程序附带的示例刊不能自动修正：请指定要修正的会刊文件夹或文件。", bulletin.root)
+    fixes, seen = [], set()
     for source in bulletin.sources:
-        if not source.name.lower().endswith(".toml"):
-            changes.extend(fix_source(source))
-    return changes
+        key = Path(source.path).resolve()
+        if source.name.lower().endswith(".toml") or key in seen:
+            continue
+        seen.add(key)
+        fixed = fix_source(source, Path(bulletin.root))
+        if fixed:
+            fixes.append(fixed)
+    return fixes
+
+
+def all_changes(fixes: list[FileFix]) -> list[Change]:
+    return [change for fix in fixes for change in fix.changes]

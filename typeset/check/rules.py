@@ -16,10 +16,12 @@ from typeset.check.chars import (
     is_chinese, is_fullwidth_punct, is_han, is_radical,
 )
 from typeset.check.findings import Finding
+from typeset.sources.text import ARTICLE_MARKS, ITEM_MARKS
 
 _ELLIPSIS = re.compile(r"\.{3,}|。{3,}|(?<!…)…(?!…)")
 _NUMBERING = re.compile(r"[0-9]+\.")
 _PAIRS = ("“”", "‘’", "《》", "（）", "【】")
+LINE_MARKS = ARTICLE_MARKS + ITEM_MARKS  # a blank after one of these at a line's start is syntax
 _BLANK_NAMES = {" ": "空格", "\u3000": "全角空格", "\u00a0": "不换行空格", "\t": "制表符"}
 
 
@@ -139,30 +141,60 @@ def rule_unbalanced_pair(line: SourceLine) -> Iterator[Finding]:
                            f"“{pair[0]}”在本段中没有对应的“{pair[1]}”", f"检查本段的{pair}是否成对")
 
 
-def find_stray_spaces(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
-    """Runs ``[start, end)`` of blanks inside the content (not indent, not trailing) that sit
-    beside a full-width mark or between two hanzi."""
-    runs, i = [], lo
-    while i < hi:
+def _blank_runs(line: SourceLine, text: str | None = None) -> Iterator[tuple[int, int]]:
+    """Runs ``[start, end)`` of blanks inside the content (not indent, not trailing, not the
+    blank after a line's ☆ or * mark, which is syntax)."""
+    text = line.text if text is None else text
+    i = line.lo
+    if i < line.hi and text[i] in LINE_MARKS:
+        i += 1
+        while i < line.hi and text[i] in INNER_BLANKS:
+            i += 1
+    while i < line.hi:
         if text[i] not in INNER_BLANKS:
             i += 1
             continue
         end = i
-        while end < hi and text[end] in INNER_BLANKS:
+        while end < line.hi and text[end] in INNER_BLANKS:
             end += 1
-        left, right = text[i - 1], text[end]
-        if is_fullwidth_punct(left) or is_fullwidth_punct(right) or (is_han(left) and is_han(right)):
-            runs.append((i, end))
+        yield i, end
         i = end
-    return runs
+
+
+def find_stray_spaces(line: SourceLine, text: str | None = None) -> list[tuple[int, int]]:
+    """Blank runs that touch a full-width mark: never meaningful, so the fixer removes them.
+    ``text`` is the line after other fixes (same length), when the fixer asks."""
+    text = line.text if text is None else text
+    return [(i, end) for i, end in _blank_runs(line, text)
+            if is_fullwidth_punct(text[i - 1]) or is_fullwidth_punct(text[end])]
+
+
+def find_word_spaces(line: SourceLine) -> list[tuple[int, int]]:
+    """Blank runs between two hanzi: a slip, or a deliberate gap (a headline's two phrases, a
+    byline's fields 作者：… 加入时间：…). Reported, never removed."""
+    text = line.text
+    return [(i, end) for i, end in _blank_runs(line)
+            if is_han(text[i - 1]) and is_han(text[end])]
 
 
 def rule_stray_space(line: SourceLine) -> Iterator[Finding]:
-    for start, end in find_stray_spaces(line.text, line.lo, line.hi):
-        names = "、".join(dict.fromkeys(_BLANK_NAMES.get(ch, "空白") for ch in line.text[start:end]))
+    for start, end in find_stray_spaces(line):
+        names = _blank_names(line.text[start:end])
         context = line.text[max(line.lo, start - 2):min(line.hi, end + 2)]
         yield _finding(line, start, "stray-space", "warning",
-                       f"多了{names}：{context}（中文字之间、全角标点旁不留空格）", "删去空格")
+                       f"多了{names}：{context}（全角标点旁不留空格）", "删去空格")
+
+
+def rule_word_space(line: SourceLine) -> Iterator[Finding]:
+    for start, end in find_word_spaces(line):
+        names = _blank_names(line.text[start:end])
+        context = line.text[max(line.lo, start - 2):min(line.hi, end + 2)]
+        yield _finding(line, start, "word-space", "warning", f"中文字之间有{names}：{context}",
+                       "如是有意分隔（标题的两部分、署名的各项）可保留，否则删去；自动修正不会删除")
+
+
+def _blank_names(blanks: str) -> str:
+    return "、".join(dict.fromkeys(_BLANK_NAMES.get(ch, "空白") for ch in blanks))
 
 
 def find_wrong_interpuncts(line: SourceLine) -> list[int]:
@@ -178,10 +210,30 @@ def rule_interpunct(line: SourceLine) -> Iterator[Finding]:
 
 
 def rule_dash(line: SourceLine) -> Iterator[Finding]:
+    """A single ``—`` is right as the 一字线 of a range or a link (GB/T 15834 §4.13: 2019—2021年,
+    1—8月, 北京—上海, 区委—街道—社区); it is reported only where it reads as half a 破折号
+    (beside a mark or a blank), and a numeric range of quantities is pointed to ``～``."""
     text = line.text
     for i in range(line.lo, line.hi):
-        if text[i] == "—" and text[i - 1:i] != "—" and text[i + 1:i + 2] != "—":
+        if text[i] != "—" or text[i - 1:i] == "—" or text[i + 1:i + 2] == "—":
+            continue
+        left, right = text[i - 1:i] if i > line.lo else "", text[i + 1:i + 2] if i + 1 < line.hi else ""
+        if left.isdigit() and right.isdigit() and not _time_range(text, i):
+            yield _finding(line, i, "range-dash", "warning", "数值范围用了一字线“—”", "数值范围宜用浪纹线“～”，如 5～10 吨")
+        elif not (left.isalnum() and right.isalnum()):
             yield _finding(line, i, "dash", "warning", "破折号只写了一半“—”", "破折号应为两个字宽“——”")
+
+
+_TIME_UNITS = set("年月日时点号周季期届:：")
+
+
+def _time_range(text: str, i: int) -> bool:
+    """``2019—2021``, ``1—8月``, ``3—10日``, ``8:00—10:00``: a time range takes the 一字线."""
+    before = re.search(r"\d+$", text[:i])
+    after = re.match(r"(\d+)(\D?)", text[i + 1:])
+    if not before or not after:
+        return False
+    return (len(before.group()) == 4 and len(after.group(1)) == 4) or after.group(2) in _TIME_UNITS
 
 
 def rule_ellipsis(line: SourceLine) -> Iterator[Finding]:
@@ -204,7 +256,7 @@ def rule_radical(line: SourceLine) -> Iterator[Finding]:
 
 
 LINE_RULES: tuple[Callable[[SourceLine], Iterator[Finding]], ...] = (
-    rule_halfwidth_punct, rule_ascii_quote, rule_unbalanced_pair, rule_stray_space,
+    rule_halfwidth_punct, rule_ascii_quote, rule_unbalanced_pair, rule_stray_space, rule_word_space,
     rule_interpunct, rule_dash, rule_ellipsis, rule_radical,
 )
 

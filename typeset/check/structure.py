@@ -1,5 +1,6 @@
-"""Structure rules, read from the document model: empty articles, news numbering, the order
-of sub-headings (一、二、) and lead sentences (一是、二是)."""
+"""Structure rules, read from the document model: an issue without articles, bare ☆ lines,
+empty articles, news numbering, the order of sub-headings (一、二、) and lead sentences (一是、
+二是), and lines that look like structure but were read as paragraphs."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Iterator
 
 from typeset.check.findings import Finding
 from typeset.model import Article, Block, Bulletin, Heading, Origin, Paragraph
+from typeset.sources.text import CIRCLED, structure_doubt
 
 _DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _ORDINAL = re.compile(r"^([一二三四五六七八九十]+)(、|是)")
@@ -38,6 +40,40 @@ def _warning(origin: Origin, rule: str, message: str, suggestion: str = "") -> F
     return Finding(origin.file, origin.line, 1, rule, "warning", message, suggestion)
 
 
+def check_has_articles(bulletin: Bulletin) -> Iterator[Finding]:
+    if bulletin.sections and not any(article.mark for article in bulletin.articles()):
+        yield Finding(bulletin.sections[0].file, 1, 1, "no-article", "error",
+                      "全期没有一篇文章：每篇文章以“☆ 标题”一行开头（★ ◆ ■ 也可以）",
+                      "在每篇文章前加一行“☆ 文章标题”")
+
+
+def check_bare_mark(article: Article) -> Iterator[Finding]:
+    if article.mark and not article.title:
+        yield _warning(article.origin, "bare-mark", f"这一行只有“{article.mark}”，没有文章标题",
+                       f"在“{article.mark}”后写上标题；如不是新文章，删去这一行")
+
+
+def check_headings_outside(article: Article) -> Iterator[Finding]:
+    """Text before a file's first ☆ belongs to no article: a sub-heading there is misplaced."""
+    if article.mark:
+        return
+    for block in article.blocks:
+        if isinstance(block, Heading):
+            yield _warning(block.origin, "heading-outside", f"小标题“{block.text[:12]}”不在任何文章里（前面没有 ☆ 标题行）",
+                           "在它前面加上“☆ 文章标题”，或并入上一个文件的文章")
+
+
+def check_structure_like(article: Article) -> Iterator[Finding]:
+    """Lines read as paragraphs that look like a sub-heading or a news title."""
+    candidates = [(block, article.is_news) for block in article.blocks]
+    candidates += [(block, True) for item in article.items for block in item.blocks]
+    for k, (block, news) in enumerate(candidates):
+        if isinstance(block, Paragraph):
+            doubt = structure_doubt(block.text, news=news or k == 0)
+            if doubt:
+                yield _warning(block.origin, "structure-like", doubt, "如是标题请缩短或删去句号；如是正文可不理会")
+
+
 def check_empty_article(article: Article) -> Iterator[Finding]:
     if article.title and not article.blocks and not article.items:
         yield _warning(article.origin, "empty-article", f"文章“{article.title}”只有标题，没有正文",
@@ -50,9 +86,18 @@ def check_news_numbering(article: Article) -> Iterator[Finding]:
         expected = previous + 1
         if item.number != expected:
             kind = "重复" if item.number <= previous else "不连续"
-            yield _warning(item.origin, "news-numbering", f"动态编号{kind}：这里写的是“{item.number}、”，应为“{expected}、”",
-                           f"改为“{expected}、”")
+            written = item.label or f"{item.number}、"
+            wanted = relabel(written, expected)
+            yield _warning(item.origin, "news-numbering", f"动态编号{kind}：这里写的是“{written}”，应为“{wanted}”",
+                           f"改为“{wanted}”")
         previous = item.number
+
+
+def relabel(label: str, number: int) -> str:
+    """``label``'s numbering style with another number: ``(3)`` → ``(4)``, ``③`` → ``④``."""
+    if label in CIRCLED:
+        return CIRCLED[number - 1] if number <= len(CIRCLED) else f"{number}、"
+    return re.sub(r"[0-9０-９]+", str(number), label, count=1)
 
 
 def _ordinal(text: str, mark: str) -> int | None:
@@ -63,30 +108,48 @@ def _ordinal(text: str, mark: str) -> int | None:
 
 
 def check_block_order(blocks: tuple[Block, ...]) -> Iterator[Finding]:
-    """Sub-headings count 一、二、… through the article; lead sentences 一是、二是… restart after
-    each sub-heading."""
-    heading_count = lead_count = 0
+    """Sub-headings count 一、二、… through the article and （一）（二）… under each of them;
+    lead sentences 一是、二是… restart after each sub-heading."""
+    counts = {1: 0, 2: 0, "lead": 0}
     for block in blocks:
         if isinstance(block, Heading):
-            number = _ordinal(block.text, "、")
+            number = _heading_number(block)
             if number is not None:
-                yield from _order(block.origin, "heading-order", "小标题", number, heading_count + 1, "、")
-                heading_count, lead_count = number, 0
+                yield from _order(block.origin, "heading-order", "小标题", number, counts[block.level] + 1,
+                                  _HEADING_FORMS[block.level])
+                counts[block.level], counts["lead"] = number, 0
+                if block.level == 1:
+                    counts[2] = 0
         elif isinstance(block, Paragraph) and block.lead:
             number = _ordinal(block.lead, "是")
             if number is not None:
-                yield from _order(block.origin, "lead-order", "导语", number, lead_count + 1, "是")
-                lead_count = number
+                yield from _order(block.origin, "lead-order", "导语", number, counts["lead"] + 1, "{}是")
+                counts["lead"] = number
 
 
-def _order(origin: Origin, rule: str, label: str, number: int, expected: int, mark: str) -> Iterator[Finding]:
+_HEADING_FORMS = {1: "{}、", 2: "（{}）"}
+_SUB_ORDINAL = re.compile(r"^[（(]([一二三四五六七八九十]+)[）)]")
+
+
+def _heading_number(heading: Heading) -> int | None:
+    if heading.level == 2:
+        match = _SUB_ORDINAL.match(heading.text)
+        return chinese_number(match.group(1)) if match else None
+    return _ordinal(heading.text, "、")
+
+
+def _order(origin: Origin, rule: str, label: str, number: int, expected: int, form: str) -> Iterator[Finding]:
     if number != expected and expected <= 99:
-        written, wanted = chinese_numeral(number) + mark, chinese_numeral(expected) + mark
+        written, wanted = form.format(chinese_numeral(number)), form.format(chinese_numeral(expected))
         yield _warning(origin, rule, f"{label}序号不连续：这里是“{written}”，应为“{wanted}”", f"改为“{wanted}”")
 
 
 def check_structure(bulletin: Bulletin) -> Iterator[Finding]:
+    yield from check_has_articles(bulletin)
     for article in bulletin.articles():
+        yield from check_bare_mark(article)
+        yield from check_headings_outside(article)
+        yield from check_structure_like(article)
         yield from check_empty_article(article)
         yield from check_news_numbering(article)
         yield from check_block_order(article.blocks)

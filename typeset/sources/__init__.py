@@ -13,6 +13,7 @@ from typeset import config
 from typeset.errors import SourceError, StyleError
 from typeset.model import Article, Bulletin, Section, SourceFile
 from typeset.resources import sample_issue_dir
+from typeset.sources.confine import confined, inside, same_file
 from typeset.sources.decode import decode
 from typeset.sources.text import BLANKS, read_articles
 
@@ -53,16 +54,14 @@ def read_source_file(path: Path, root: Path) -> SourceFile:
     text, encoding = decode(data, path)
     if not text.strip(BLANKS + "\r\n"):
         raise SourceError("文件是空的（只有空白），请放入会刊正文。", path)
-    name = path.resolve().relative_to(root.resolve()).as_posix() if _inside(path, root) else path.name
+    name = _relative_name(path, root) if inside(path, root) else path.name
     return SourceFile(name=name, path=str(path), text=text, encoding=encoding, raw=data)
 
 
-def _inside(path: Path, root: Path) -> bool:
-    """Whether ``path`` (after ``..`` and symlinks) lies inside ``root``; odd names never do."""
-    try:
-        return path.resolve().is_relative_to(root.resolve())
-    except (OSError, ValueError):
-        return False
+def _relative_name(path: Path, root: Path) -> str:
+    """The name the editor gave, relative to the folder: a link keeps its own name (and the
+    section title that comes from it), not its target's."""
+    return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root))).as_posix()
 
 
 def section_title(file_name: str) -> str:
@@ -76,6 +75,7 @@ def _load_folder(folder: Path, options: dict[str, Any]) -> Loaded:
     toml_path = folder / config.ISSUE_FILE
     if not toml_path.is_file():
         raise SourceError("文件夹中没有 issue.toml。可用 “huikan new 文件夹” 新建一期。", folder)
+    confined(toml_path, folder)
     values = config.load_issue_toml(toml_path)
     files = _section_files(folder, values.pop("sections", None), toml_path)
     sources = tuple(read_source_file(path, folder) for path in files)
@@ -97,7 +97,7 @@ def _load_folder(folder: Path, options: dict[str, Any]) -> Loaded:
 def _check_cover(folder: Path, cover: str | None, toml_path: Path) -> None:
     if cover is None:
         return
-    if not _inside(folder / cover, folder) or not (folder / cover).is_file():
+    if not inside(folder / cover, folder) or not (folder / cover).is_file():
         line = config.key_line(toml_path.read_text(encoding="utf-8-sig"), "cover")
         raise SourceError(f"封面图片“{cover}”不存在（须放在本期文件夹中）。请检查文件名或删去 cover 这一行。", toml_path, line)
 
@@ -119,6 +119,12 @@ def _section_files(folder: Path, listed: list[Any] | None, toml_path: Path) -> l
     files = sorted(p for p in folder.iterdir() if _is_section_file(p))
     if not files:
         raise SourceError("文件夹中没有栏目文件（*.txt）。请按 01-栏目名.txt 的形式放入正文。", folder)
+    seen: dict[Path, Path] = {}
+    for path in files:
+        confined(path, folder)
+        earlier = same_file(path, seen)
+        if earlier is not None:
+            raise SourceError(f"与“{earlier.name}”是同一个文件（链接）：同一篇正文会印两次。请删去其中一个。", path)
     return files
 
 
@@ -131,15 +137,24 @@ def _listed_sections(folder: Path, listed: list[Any], toml_path: Path) -> list[P
     line = config.key_line(toml_path.read_text(encoding="utf-8-sig"), "sections")
     if not listed:
         raise SourceError("sections 列表是空的：请列出栏目文件，或删去这一行（按文件名排序）。", toml_path, line)
-    files = []
+    files, seen = [], {}
     for name in listed:
         path = folder / str(name)
-        if not _inside(path, folder):
+        if not inside(path, folder):
             raise SourceError(f"栏目文件“{name}”不在本期文件夹中：只能列出本文件夹里的文件。", toml_path, line)
         if not path.is_file():
             raise SourceError(f"sections 中列出的栏目文件“{name}”不存在或不是文件。", toml_path, line)
+        earlier = same_file(path, seen)
+        if earlier is not None:
+            raise SourceError(_listed_twice(path, earlier, folder), toml_path, line)
         files.append(path)
     return files
+
+
+def _listed_twice(path: Path, earlier: Path, folder: Path) -> str:
+    first, second = earlier.relative_to(folder).as_posix(), path.relative_to(folder).as_posix()
+    both = f"“{first}”" if first == second else f"“{first}”和“{second}”（同一个文件）"
+    return f"sections 中{both}列了两次：每个栏目文件只列一次。"
 
 
 def _load_text_file(path: Path, options: dict[str, Any]) -> Loaded:

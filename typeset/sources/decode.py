@@ -6,6 +6,7 @@ Latin-1 text is valid GB18030 byte-wise and decodes into nonsense."""
 from __future__ import annotations
 
 import codecs
+import functools
 from pathlib import Path
 
 from typeset.errors import SourceError
@@ -16,16 +17,24 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 # Control characters that plain text never holds; NUL is the classic sign of a binary file.
+_BINARY = "这不是文本文件（含有二进制数据）。请另存为“纯文本（UTF-8）”后再试。"
 _BINARY_BYTES = set(range(0, 9)) | {11, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 28, 29, 30, 31}
 
 
 def decode(data: bytes, path: Path) -> tuple[str, str]:
     """Return ``(text, encoding)`` or raise ``SourceError`` naming ``path``."""
+    text, encoding = _decoded(data, path)
+    if "\x00" in text:  # anywhere, not only in the sampled start: a NUL never belongs to a text
+        raise SourceError(_BINARY, path)
+    return text, encoding
+
+
+def _decoded(data: bytes, path: Path) -> tuple[str, str]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _strict(data, encoding, path), encoding
     if _looks_binary(data):
-        raise SourceError("这不是文本文件（含有二进制数据）。请另存为“纯文本（UTF-8）”后再试。", path)
+        raise SourceError(_BINARY, path)
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -46,9 +55,9 @@ def _strict(data: bytes, encoding: str, path: Path) -> str:
 
 
 def _looks_binary(data: bytes) -> bool:
-    sample = data[:65536]
-    if b"\x00" in sample:
+    if b"\x00" in data:
         return True
+    sample = data[:65536]
     odd = sum(1 for byte in sample if byte in _BINARY_BYTES)
     return odd > max(2, len(sample) // 200)
 
@@ -60,23 +69,35 @@ def _reads_as_chinese_gb18030(data: bytes) -> bool:
         return False
     if any("\ue000" <= ch <= "\uf8ff" for ch in text):  # private use: bytes that were not GB text
         return False
-    if _all_common_chinese(text):
+    if _mostly_common_chinese(text):
         return True
     from charset_normalizer import from_bytes
 
     return from_bytes(data, cp_isolation=["gb18030"]).best() is not None
 
 
-def _all_common_chinese(text: str) -> bool:
-    """Short texts give a statistical detector too little to go on: accept them when every
-    non-ASCII character is a GB2312 hanzi or full-width mark (Latin-1 bytes never all are)."""
-    for ch in text:
-        if ord(ch) < 128:
-            continue
-        try:
-            encoded = ch.encode("gb2312")
-        except UnicodeEncodeError:
-            return False
-        if not (0xA1 <= encoded[0] <= 0xA9 or 0xB0 <= encoded[0] <= 0xF7):
-            return False
-    return True
+_SAMPLE_CHARS = 100_000
+
+
+def _mostly_common_chinese(text: str) -> bool:
+    """Short texts give a statistical detector too little to go on. Chinese text is mostly
+    GB2312's 3,755 common hanzi and its marks, with a few rarer characters (𠀀 𪚥 堃 €) beside
+    them; Latin-1 bytes read as GB18030 give rare level-2 and GBK-only hanzi, never mostly common
+    ones (``Größe`` → ``Gr鲞e``)."""
+    foreign = [ch for ch in text[:_SAMPLE_CHARS] if ord(ch) >= 128]
+    common = sum(1 for ch in foreign if _is_common(ch))
+    return bool(foreign) and common * 2 >= len(foreign)
+
+
+def _is_common(ch: str) -> bool:
+    """A GB2312 level-1 hanzi, a mark of GB2312's punctuation rows (A1-A3), or a hanzi of the
+    extensions that only GB18030's four-byte codes reach (Latin-1 never spells one: it would
+    need a letter, a digit, a letter and a digit, in those byte ranges)."""
+    return ch in _common_gb2312() or "\u3400" <= ch <= "\u4dbf" or "\U00020000" <= ch <= "\U0003134f"
+
+
+@functools.cache
+def _common_gb2312() -> frozenset[str]:
+    rows = [*range(0xA1, 0xA4), *range(0xB0, 0xD8)]
+    pairs = (bytes((row, cell)) for row in rows for cell in range(0xA1, 0xFF))
+    return frozenset(pair.decode("gb2312", errors="ignore") for pair in pairs) - {""}

@@ -1,13 +1,20 @@
 """The bulletin text format: one reader, one paragraph per line.
 
-- ``☆ 标题`` starts an article (blanks or U+00A0 may precede the ☆, a blank may follow it);
-- ``一、小标题`` inside an article is a sub-heading;
-- ``一是……。`` opens a paragraph with a lead sentence (up to the first 。);
+- ``☆ 标题`` starts an article; ``★`` ``◆`` ``■`` work the same way (blanks or U+00A0 may
+  precede the mark, a blank may follow it);
+- ``一、小标题`` inside an article is a sub-heading, ``（一）小标题`` one level below (up to 40
+  characters, no 。);
+- ``一是……。`` opens a paragraph with a lead sentence: its complete first sentence (ending
+  。！？, up to 40 characters, no ；); a paragraph enumerating inline (一是……；二是……。) is body text;
 - ``*`` opens an item paragraph;
-- an article whose first line is ``1、标题`` is a news article: each ``N、标题`` opens a news item.
+- an article whose first line is a numbered title is a news article: ``1、`` ``1.`` ``1．``
+  ``(1)`` ``（1）`` ``①`` (digits half- or full-width, styles may be mixed) open news items; the
+  label is kept as written. Inside an item, a list in another style that does not continue the
+  item numbers (``（1）…（2）…`` under ``1、``) stays body text.
 
 Blank lines, trailing blanks, U+3000 indents, U+00A0, CRLF and a BOM are tolerated. What the
-reader can't classify stays a paragraph: nothing the editor wrote is dropped.
+reader can't classify stays a paragraph: nothing the editor wrote is dropped, and
+``structure_doubt`` tells the checker which of those lines look like structure.
 """
 
 from __future__ import annotations
@@ -20,13 +27,18 @@ from typeset.model import Article, Block, Heading, Item, NewsItem, Origin, Parag
 # Characters that may indent or trail a line: ASCII blanks, U+00A0, U+3000 and friends.
 BLANKS = " \t\u00a0\u3000\u2002\u2003\u2009\x0b\x0c"  # zero-width characters are content, not blanks
 ARTICLE_MARK = "☆"
+ARTICLE_MARKS = "☆★◆■"
 ITEM_MARKS = "*＊"
 _CN_NUMERALS = "一二三四五六七八九十"
-_HEADING = re.compile(rf"^[{_CN_NUMERALS}]+、")
+_HEADINGS = ((1, re.compile(rf"^[{_CN_NUMERALS}]+、")), (2, re.compile(rf"^[（(][{_CN_NUMERALS}]+[）)]")))
 _LEAD = re.compile(rf"^[{_CN_NUMERALS}]+是")
-_NEWS_TITLE = re.compile(r"^([0-9０-９]{1,3})、(.*)$")
+_SENTENCE_END = re.compile(r"[。！？][”’」』）)]*")
+_DIGITS = "0-9０-９"
+_NEWS_LABEL = re.compile(rf"^(?:[{_DIGITS}]{{1,3}}(?:、|[.．](?![{_DIGITS}]))|[（(][{_DIGITS}]{{1,3}}[）)]|[①-⑳])")
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 HEADING_MAX_CHARS = 40
+LEAD_MAX_CHARS = 40
 NEWS_TITLE_MAX_CHARS = 60
 
 
@@ -34,6 +46,22 @@ NEWS_TITLE_MAX_CHARS = 60
 class Line:
     number: int
     text: str  # stripped of indent and trailing blanks, never empty
+
+
+@dataclass(frozen=True)
+class NewsTitle:
+    """A numbered news title as written: ``label`` (``1、`` ``(2)`` ``③``), its number and title."""
+
+    label: str
+    number: int
+    title: str
+
+    @property
+    def style(self) -> str:
+        """The numbering style, digits left out: ``、`` ``.`` ``()`` ``①``."""
+        if self.label in CIRCLED:
+            return "①"
+        return re.sub(rf"[{_DIGITS}]", "", self.label).translate(str.maketrans("．（）", ".()"))
 
 
 def split_lines(text: str) -> list[Line]:
@@ -47,22 +75,69 @@ def split_lines(text: str) -> list[Line]:
 
 
 def is_article_title(line: str) -> bool:
-    return line.startswith(ARTICLE_MARK)
+    return bool(line) and line[0] in ARTICLE_MARKS
 
 
 def article_title(line: str) -> str:
-    return line[len(ARTICLE_MARK):].strip(BLANKS)
+    return line[1:].strip(BLANKS)
 
 
-def news_title(line: str) -> tuple[int, str] | None:
-    """``(number, title)`` for a line like ``2、杭州市两新组织……``; None otherwise."""
-    match = _NEWS_TITLE.match(line)
+def news_label(line: str) -> tuple[str, int] | None:
+    """``("（2）", 2)`` for a line opening with a news number; None otherwise."""
+    match = _NEWS_LABEL.match(line)
     if not match:
         return None
-    title = match.group(2).strip(BLANKS)
-    if len(title) > NEWS_TITLE_MAX_CHARS or title.endswith("。"):
+    label = match.group()
+    if label in CIRCLED:
+        return label, CIRCLED.index(label) + 1
+    digits = re.sub(rf"[^{_DIGITS}]", "", label).translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    return label, int(digits)
+
+
+def news_title(line: str) -> NewsTitle | None:
+    """The news title of a line like ``2、杭州市两新组织……`` (up to 60 characters, not a
+    sentence ending in 。); None otherwise."""
+    labelled = news_label(line)
+    if not labelled:
         return None
-    return int(match.group(1).translate(str.maketrans("０１２３４５６７８９", "0123456789"))), title
+    title = line[len(labelled[0]):].strip(BLANKS)
+    if not title or len(title) > NEWS_TITLE_MAX_CHARS or title.endswith("。"):
+        return None
+    return NewsTitle(labelled[0], labelled[1], title)
+
+
+def heading_level(text: str) -> int:
+    """1 for ``一、…``, 2 for ``（一）…`` when the line can be a sub-heading; 0 otherwise."""
+    for level, pattern in _HEADINGS:
+        if pattern.match(text) and len(text) <= HEADING_MAX_CHARS and "。" not in text:
+            return level
+    return 0
+
+
+def lead_sentence(text: str) -> str:
+    """The lead of a ``一是…`` paragraph: its complete first sentence when short and not an
+    inline enumeration; ``""`` otherwise."""
+    if not _LEAD.match(text):
+        return ""
+    end = _SENTENCE_END.search(text)
+    if not end:
+        return ""
+    sentence = text[:end.end()]
+    return sentence if len(sentence) <= LEAD_MAX_CHARS and "；" not in sentence else ""
+
+
+def structure_doubt(text: str, news: bool = False) -> str:
+    """Why a line kept as a paragraph looks like a sub-heading (or, with ``news``, a news
+    title) that was not recognised; ``""`` when it does not."""
+    for _level, pattern in _HEADINGS:
+        match = pattern.match(text)
+        if match and not heading_level(text):
+            reason = f"超过 {HEADING_MAX_CHARS} 字" if len(text) > HEADING_MAX_CHARS else "含句号"
+            return f"像小标题“{match.group()}”，但{reason}，按正文段落排"
+    labelled = news_label(text) if news else None
+    if labelled and not text.endswith("。") and len(text) - len(labelled[0]) > NEWS_TITLE_MAX_CHARS:
+        return f"像动态标题“{labelled[0]}”，但标题超过 {NEWS_TITLE_MAX_CHARS} 字，按正文段落排"
+    return ""
 
 
 def classify(line: Line, origin: Origin) -> Block:
@@ -70,18 +145,18 @@ def classify(line: Line, origin: Origin) -> Block:
     text = line.text
     if text[0] in ITEM_MARKS:
         return Item(text[1:].lstrip(BLANKS), origin)
-    if _HEADING.match(text) and len(text) <= HEADING_MAX_CHARS and "。" not in text:
-        return Heading(text, origin)
-    if _LEAD.match(text) and "。" in text:
-        end = text.index("。") + 1
-        return Paragraph(text[end:], origin, lead=text[:end])
-    return Paragraph(text, origin)
+    level = heading_level(text)
+    if level:
+        return Heading(text, origin, level=level)
+    lead = lead_sentence(text)
+    return Paragraph(text[len(lead):], origin, lead=lead)
 
 
 @dataclass
 class _ArticleDraft:
     title: str
     origin: Origin
+    mark: str = ""
     lines: list[Line] = field(default_factory=list)
 
 
@@ -90,7 +165,7 @@ def read_articles(text: str, file: str) -> tuple[Article, ...]:
     drafts: list[_ArticleDraft] = []
     for line in split_lines(text):
         if is_article_title(line.text):
-            drafts.append(_ArticleDraft(article_title(line.text), Origin(file, line.number)))
+            drafts.append(_ArticleDraft(article_title(line.text), Origin(file, line.number), line.text[0]))
             continue
         if not drafts:  # text before the first ☆: an untitled article, so nothing is lost
             drafts.append(_ArticleDraft("", Origin(file, line.number)))
@@ -101,18 +176,37 @@ def read_articles(text: str, file: str) -> tuple[Article, ...]:
 def _build_article(draft: _ArticleDraft, file: str) -> Article:
     lines = draft.lines
     if lines and news_title(lines[0].text):
-        return Article(draft.title, (), draft.origin, items=_news_items(lines, file))
+        return Article(draft.title, (), draft.origin, items=_news_items(lines, file), mark=draft.mark)
     blocks = tuple(classify(line, Origin(file, line.number)) for line in lines)
-    return Article(draft.title, blocks, draft.origin)
+    return Article(draft.title, blocks, draft.origin, mark=draft.mark)
+
+
+@dataclass
+class _ItemDraft:
+    head: NewsTitle
+    origin: Origin
+    blocks: list[Block] = field(default_factory=list)
+    listed: set[str] = field(default_factory=set)  # numbering styles used inside this item's body
 
 
 def _news_items(lines: list[Line], file: str) -> tuple[NewsItem, ...]:
-    items: list[tuple[int, str, Origin, list[Block]]] = []
+    items: list[_ItemDraft] = []
     for line in lines:
         origin = Origin(file, line.number)
-        numbered = news_title(line.text)
-        if numbered:
-            items.append((numbered[0], numbered[1], origin, []))
-        else:
-            items[-1][3].append(classify(line, origin))
-    return tuple(NewsItem(number, title, tuple(blocks), origin) for number, title, origin, blocks in items)
+        head = news_title(line.text)
+        if head and _opens_item(head, items):
+            items.append(_ItemDraft(head, origin))
+            continue
+        if head:
+            items[-1].listed.add(head.style)
+        items[-1].blocks.append(classify(line, origin))
+    return tuple(NewsItem(d.head.number, d.head.title, tuple(d.blocks), d.origin, label=d.head.label) for d in items)
+
+
+def _opens_item(head: NewsTitle, items: list[_ItemDraft]) -> bool:
+    """The first item's style always opens an item; another style does when it continues the
+    numbering and is not a list already running inside the current item."""
+    if not items or head.style == items[0].head.style:
+        return True
+    current = items[-1]
+    return head.number == current.head.number + 1 and head.style not in current.listed
