@@ -90,7 +90,7 @@ def validate(ctx: BuildContext, chosen: list[str]) -> None:
         from typeset.epub.cover import make_cover
 
         make_cover(meta, ctx.rendered.style, ctx.bulletin.root)
-    if ctx.options.get("press") and {"pdf", "archive"} & set(chosen):
+    if ctx.options.get("press"):
         from typeset.writers.press import press_css
 
         press_css(ctx)

@@ -60,12 +60,6 @@ class CheckFailed(TypesetError):
         self.warnings = list(warnings)  # what the layout logged, when ``--strict`` refused them
 
 
-class Interrupted(TypesetError):
-    """Ctrl-C (or a termination signal): the build stopped and wrote nothing."""
-
-    exit_code = 130
-
-
 class EnvironmentProblem(TypesetError):
     """The machine lacks something the build needs (a Debian package, a font)."""
 
