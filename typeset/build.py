@@ -141,7 +141,7 @@ def _write(ctx: BuildContext, chosen: list[str], stage: Progress, collector, str
         ctx.out_dir = editions.staging
         written = {}
         for name in chosen:
-            stage(f"写{writers()[name].label}")
+            stage(_writing(writers()[name].label))
             LOGGER.info("writing %s", name)
             written[name] = writers()[name].write(ctx).name
         ctx.out_dir = target
@@ -151,6 +151,11 @@ def _write(ctx: BuildContext, chosen: list[str], stage: Progress, collector, str
                               strict_findings, collector.messages)
         editions.commit()
     return {name: target / file for name, file in written.items()}
+
+
+def _writing(label: str) -> str:
+    """``写印刷 PDF``, ``写 EPUB 电子书``: a space between Chinese and Latin, as in the labels."""
+    return f"写{label}" if "\u4e00" <= label[:1] <= "\u9fff" else f"写 {label}"
 
 
 @contextmanager
