@@ -57,7 +57,7 @@ def width(line: str) -> int:
 
 ENGLISH = re.compile(r"Usage|Options|Arguments|Commands|Error|Invalid|Missing|No such|Did you|Got unexpected|"
                      r"requires|File exists|Permission|directory|<bool>|<str>|<int>|<path>|<list|TEXT|INTEGER|PATH|"
-                     r"\[OPTIONS\]|Aborted")
+                     r"\[OPTIONS\]|\[source\]|\{folder\}|Aborted")
 
 
 def test_help_is_chinese_and_does_not_import_weasyprint():
