@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import os
+import pty
+import re
+import shutil
 import subprocess
 import sys
+import unicodedata
 import venv
 from pathlib import Path
 
 import pytest
+
+from typeset.check import check_bulletin
+from typeset.resources import sample_issue_dir
+from typeset.sources import load
 
 from conftest import QUIRKS, ROOT, SEED
 
@@ -16,7 +24,40 @@ TYPESET = [sys.executable, "-m", "typeset"]
 
 
 def run(*args, cwd=None, env=None):
+    env = env or dict(os.environ, PYTHONPATH=str(ROOT))
     return subprocess.run(TYPESET + [str(a) for a in args], capture_output=True, text=True, cwd=cwd, env=env)
+
+
+@pytest.fixture
+def huikan(capsys, monkeypatch):
+    """The real entry point, run in this process (no start-up cost): → (exit code, stdout, stderr)."""
+    import signal
+
+    from typeset.cli import main
+
+    def call(*args):
+        monkeypatch.setattr(sys, "argv", ["huikan", *map(str, args)])
+        monkeypatch.setenv("COLUMNS", "80")
+        handler = signal.getsignal(signal.SIGTERM)
+        try:
+            main()
+            code = 0
+        except SystemExit as exit_:
+            code = exit_.code or 0
+        finally:
+            signal.signal(signal.SIGTERM, handler)
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+    return call
+
+
+def width(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+ENGLISH = re.compile(r"Usage|Options|Arguments|Commands|Error|Invalid|Missing|No such|Did you|Got unexpected|"
+                     r"requires|File exists|Permission|directory|<bool>|<str>|<int>|<path>|<list|TEXT|INTEGER|PATH|"
+                     r"\[OPTIONS\]|\[source\]|\{folder\}|Aborted")
 
 
 def test_help_is_chinese_and_does_not_import_weasyprint():
@@ -24,11 +65,60 @@ def test_help_is_chinese_and_does_not_import_weasyprint():
             "from typeset.cli import main\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
             "assert 'weasyprint' not in sys.modules, 'weasyprint imported'\n"
-            "assert 'ebooklib' not in sys.modules, 'ebooklib imported'\n")
+            "assert 'ebooklib' not in sys.modules, 'ebooklib imported'\n"
+            "assert 'rich' not in sys.modules, 'rich imported'\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "用法" in result.stdout and "选项" in result.stdout and "命令" in result.stdout
     assert "Show this message" not in result.stdout
+
+
+@pytest.mark.parametrize("args", [[], ["-h"], ["build", "-h"], ["new", "-h"], ["check", "-h"]])
+def test_help_is_chinese_fits_80_columns_and_cuts_no_word(huikan, args):
+    code, stdout, stderr = huikan(*args)
+    assert code == 0, stderr
+    assert stdout.startswith("用法：huikan") and not ENGLISH.search(stdout), stdout
+    assert all(width(line) <= 80 for line in stdout.splitlines()), stdout
+    assert "…" not in stdout
+    words = re.findall(r"-*[A-Za-z][A-Za-z0-9./_-]*", stdout)
+    if args[:1] == ["build"]:
+        for option in ("--report-to", "--copy-to", "--send-to", "--print-run", "--paper", "issue.toml", "PDF/X-4"):
+            assert option in words, option
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["buil"], "没有“buil”这个命令（您是不是要写 build？）"),
+    (["build", "--year", "x"], "选项“--year”的值不对：应为整数"),
+    (["build", "--print-run", "很多"], "选项“--print-run”的值不对：应为整数"),
+    (["new"], "缺少参数“文件夹”"),
+    (["build", "--nope"], "没有“--nope”这个选项"),
+    (["build", "-f"], "选项“-f”后面要写一个值"),
+    (["check", "--fix=1"], "选项“--fix”不接受值"),
+    (["build", "a", "b"], "多余的参数：b"),
+    (["build", SEED, "--paper", "B5"], "纸张“B5”不支持"),
+])
+def test_usage_errors_are_one_chinese_line(huikan, args, expected):
+    code, stdout, stderr = huikan(*args)
+    assert code == 2
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0] and not ENGLISH.search(lines[0]), stderr
+
+
+def test_os_errors_are_chinese(tmp_path):
+    (tmp_path / "file.txt").write_text("一个普通文件\n", encoding="utf-8")
+    for args in (["new", tmp_path / "file.txt" / "2026-12"], ["build", SEED, "-f", "html", "-o", tmp_path / "file.txt" / "out"]):
+        result = run(*args)
+        lines = result.stderr.strip().splitlines()
+        assert result.returncode == 2 and len(lines) == 1, result.stderr
+        assert "file.txt" in lines[0] and not ENGLISH.search(lines[0]), lines[0]
+        assert "已有同名的文件或文件夹" in lines[0] or "路径中有一段不是文件夹" in lines[0], lines[0]
+
+
+def test_control_characters_never_reach_the_terminal(huikan, tmp_path):
+    code, stdout, stderr = huikan("build", tmp_path / "bad\x1b[31mname\x07.txt")
+    assert code == 2
+    assert "\x1b" not in stderr and "\x07" not in stderr
+    assert "bad\\x1b[31mname\\x07.txt" in stderr
 
 
 def test_version():
@@ -37,10 +127,19 @@ def test_version():
 
 
 def test_build_html_prints_where_the_files_are(tmp_path):
-    result = run("build", "-f", "html", "-o", tmp_path / "out")
+    result = run("build", "-f", "HTML", "-o", tmp_path / "out")
     assert result.returncode == 0, result.stderr
     assert str(tmp_path / "out" / "2014-05.html") in result.stdout
     assert "完成" in result.stdout
+
+
+def test_single_file_takes_the_colophon_and_paper_as_options(tmp_path):
+    result = run("build", SEED, "-f", "html", "-o", tmp_path, "--date", "2014-05-30", "--paper", "正度16开",
+                 "--report-to", "报送单位甲", "--copy-to", "抄送单位乙", "--send-to", "发送范围丙", "--print-run", "512")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "2014-05.html").read_text(encoding="utf-8")
+    for text in ("报送单位甲", "抄送单位乙", "发送范围丙", "512", "185mm 260mm"):
+        assert text in html, text
 
 
 def test_single_file_with_metadata_options(tmp_path):
@@ -56,7 +155,7 @@ def test_user_mistakes_are_one_chinese_line(tmp_path):
         (["build", tmp_path / "nope.txt"], "nope.txt"),
         (["build", "-f", "docx"], "未知的输出格式"),
         (["build", SEED, "--date", "30/05/2014"], "日期"),
-        (["build", "--no-such-option"], "命令用法不对"),
+        (["build", "--no-such-option"], "没有“--no-such-option”这个选项"),
         (["new", ROOT], "已被占用"),
         (["new", SEED], "已被占用"),
     ]
@@ -66,6 +165,26 @@ def test_user_mistakes_are_one_chinese_line(tmp_path):
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and expected in lines[0], (args, result.stderr)
         assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_new_takes_the_issue_from_the_folder_name_and_the_serial_from_the_previous_issue(tmp_path):
+    previous = tmp_path / "2026-11"
+    previous.mkdir()
+    (previous / "issue.toml").write_text("year = 2026\nnumber = 11\nserial = 88\n", encoding="utf-8")
+    expected = {"2026-12": (2026, 12, 89, "2026-12-31"), "2027年第1期": (2027, 1, 90, "2027-01-31"),
+                "2027-3": (2027, 3, 92, "2027-03-31")}
+    for name, (year, number, serial, date) in expected.items():
+        result = run("new", tmp_path / name)
+        assert result.returncode == 0, result.stderr
+        toml = (tmp_path / name / "issue.toml").read_text(encoding="utf-8")
+        for key, value in (("year", year), ("number", number), ("serial", serial), ("date", date)):
+            assert re.search(rf"(?m)^{key} = {value}\b", toml), (name, key, toml)
+        assert f"已按文件夹名设为 {year}年第{number}期" in result.stdout
+    odd = run("new", tmp_path / "下一期")
+    assert odd.returncode == 0 and "不是期号" in odd.stdout and "示例值" in odd.stdout
+    alone = run("new", tmp_path / "elsewhere" / "2026-05")
+    assert "总期号未填" in alone.stdout
+    assert re.search(r"(?m)^# serial", (tmp_path / "elsewhere" / "2026-05" / "issue.toml").read_text(encoding="utf-8"))
 
 
 def test_new_scaffolds_an_issue_that_builds(tmp_path):
@@ -78,6 +197,69 @@ def test_new_scaffolds_an_issue_that_builds(tmp_path):
     assert built.returncode == 0, built.stderr
     html = (tmp_path / "out" / "2014-06.html").read_text(encoding="utf-8")
     assert "工作交流" in html and "第一条动态的标题" in html
+    main = html[html.index("<main"):]
+    assert main.count("协会动态") == 1  # the section label, not the article title again
+
+
+def test_build_and_check_inside_an_issue_folder_use_it(tmp_path):
+    folder = tmp_path / "本期"
+    shutil.copytree(sample_issue_dir(), folder)
+    toml = folder / "issue.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("两新党建", "本期刊名"), encoding="utf-8")
+    built = run("build", "-f", "html", "-o", tmp_path / "out", cwd=folder)
+    assert built.returncode == 0, built.stderr
+    assert "本期刊名" in (tmp_path / "out" / "2014-05.html").read_text(encoding="utf-8")
+    (folder / "zz-新栏目.txt").write_text("☆ 标题\n半角逗号,在这里。\n", encoding="utf-8")
+    checked = run("check", cwd=folder)
+    assert checked.returncode == 1 and "zz-新栏目.txt:2" in checked.stdout, checked.stdout
+
+
+def test_build_labels_and_lists_every_finding(tmp_path):
+    result = run("build", QUIRKS, "-f", "html", "-o", tmp_path, "--force", "--title", "会刊", "--publisher", "秘书处",
+                 "--date", "2014-05-30")
+    assert result.returncode == 0, result.stderr
+    findings = check_bulletin(load(QUIRKS).bulletin).findings
+    lines = [line for line in result.stderr.splitlines() if "seed-quirks.txt:" in line]
+    assert len(lines) == len(findings) > 5
+    for line, finding in zip(lines, findings):
+        label = "错误：" if finding.severity == "error" else "警告："
+        assert line == label + str(finding)
+
+
+def test_every_problem_of_an_issue_toml_is_listed(issue_copy):
+    toml = issue_copy / "issue.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("number = 5", 'number = "五"')
+                    .replace("serial = 25", 'serial = "二十五"'), encoding="utf-8")
+    result = run("build", issue_copy, "-f", "html")
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 2, result.stderr
+    assert "number" in lines[0] and "serial" in lines[1] and "另有" not in result.stderr
+
+
+def test_progress_on_a_terminal_only(tmp_path):
+    source = tmp_path / "tiny.txt"
+    source.write_text("☆ 标题\n正文一段。\n", encoding="utf-8")
+    args = TYPESET + ["build", str(source), "-f", "pdf", "-o", str(tmp_path / "out"), "--date", "2014-05-30"]
+    env = dict(os.environ, PYTHONPATH=str(ROOT), HUIKAN_PROGRESS_DELAY="0")
+    main, secondary = pty.openpty()
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=secondary, env=env)
+    os.close(secondary)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(main)
+    assert process.wait(timeout=60) == 0
+    text = shown.decode("utf-8", "replace")
+    assert "写印刷 PDF" in text and re.search(r"排版第 \d+ 页", text), text
+    quiet = subprocess.run([*args[:-6], "-f", "html", *args[-4:]], capture_output=True, text=True, env=env)
+    assert quiet.returncode == 0 and all(line.startswith("提示：") for line in quiet.stderr.splitlines()), quiet.stderr
+    assert "读取" not in quiet.stderr and "排版" not in quiet.stderr
 
 
 @pytest.mark.slow
@@ -129,3 +311,4 @@ def test_strict_fails_on_the_samples_check_warnings(tmp_path):
     result = run("build", "-f", "html", "-o", tmp_path, "--strict")
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1].startswith("错误：有 5 条警告或校对提示")
+    assert list(tmp_path.iterdir()) == []

@@ -1,21 +1,25 @@
 """The library API: ``build()`` reads the whole issue, renders the master once, then runs the
-writers. The CLI is a thin layer over it; tests call it directly."""
+writers into a staging folder and swaps the editions in together. The CLI is a thin layer over
+it; tests call it directly."""
 
 from __future__ import annotations
 
 import logging
+import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from typeset.errors import CheckFailed, TypesetError
-from typeset.outputs import ensure_dir
+from typeset.outputs import EditionSet, make_out_dir, remove_if_empty
 from typeset.render import render_master
 from typeset.sources import load
 from typeset.writers import BUILTIN as DEFAULT_FORMATS
 from typeset.writers import BuildContext, writers
 
 LOGGER = logging.getLogger("typeset")
+Progress = Callable[[str], None]  # told each stage's name, in Chinese ("读取", "排版第 3 页"…)
 
 
 @dataclass
@@ -24,7 +28,7 @@ class BuildResult:
     files: dict[str, Path] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     warnings: list[str] = field(default_factory=list)
-    findings: list = field(default_factory=list)  # what `typeset check` reports, errors forced through included
+    findings: list = field(default_factory=list)  # what `huikan check` reports, errors forced through included
 
 
 class WarningCollector(logging.Handler):
@@ -38,9 +42,25 @@ class WarningCollector(logging.Handler):
         self.messages.append(f"{record.name}: {record.getMessage()}")
 
 
+class PageCounter(logging.Handler):
+    """Turns WeasyPrint's progress log ("Creating layout - Page 3") into a stage name."""
+
+    PAGE = re.compile(r"Creating layout - Page (\d+)")
+
+    def __init__(self, progress: Progress) -> None:
+        super().__init__(level=logging.INFO)
+        self.progress = progress
+
+    def emit(self, record: logging.LogRecord) -> None:
+        match = self.PAGE.search(record.getMessage())
+        if match:
+            self.progress(f"排版第 {match.group(1)} 页")
+
+
 def resolve_formats(formats: Iterable[str] | None) -> list[str]:
     available = writers()
-    chosen = list(formats) if formats else [name for name in DEFAULT_FORMATS if name in available]
+    chosen = [name.strip().lower() for name in formats] if formats else [
+        name for name in DEFAULT_FORMATS if name in available]
     unknown = [name for name in chosen if name not in available]
     if unknown:
         raise TypesetError(f"未知的输出格式：{'、'.join(unknown)}。可选：{'、'.join(available)}。")
@@ -62,6 +82,20 @@ def run_checks(bulletin, force: bool) -> list:
     return list(report.findings)
 
 
+def validate(ctx: BuildContext, chosen: list[str]) -> None:
+    """What can fail late is tried before anything is written: the cover image, the press
+    edition's colour profile."""
+    meta = ctx.bulletin.meta
+    if meta.cover and "epub" in chosen:
+        from typeset.epub.cover import make_cover
+
+        make_cover(meta, ctx.rendered.style, ctx.bulletin.root)
+    if ctx.options.get("press"):
+        from typeset.writers.press import press_css
+
+        press_css(ctx)
+
+
 def build(
     source: Path | None = None,
     out_dir: Path | None = None,
@@ -70,27 +104,76 @@ def build(
     press: bool = False,
     check: bool = True,
     force: bool = False,
+    strict: bool = False,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Build an issue: read → check → model → render → write. Returns the written files and warnings.
 
-    The editor's checks run first: an error stops the build (``CheckFailed``) unless ``force``."""
+    The editor's checks run first: an error stops the build (``CheckFailed``) unless ``force``.
+    ``strict``: any warning or finding fails the build (``CheckFailed``) before an edition is
+    swapped in. All editions appear together or none does."""
     chosen = resolve_formats(formats)
+    stage = progress or (lambda name: None)
+    with _collecting(progress) as collector:
+        stage("读取")
+        loaded = load(source, metadata)
+        stage("校对")
+        findings = run_checks(loaded.bulletin, force) if check else []
+        stage("排版")
+        rendered = render_master(loaded.bulletin)
+        target = Path(out_dir) if out_dir else default_out_dir(loaded.bulletin.meta.issue_id)
+        created = make_out_dir(target)
+        try:
+            ctx = BuildContext(rendered, target, options={"press": press})
+            validate(ctx, chosen)
+            files = _write(ctx, chosen, stage, collector, findings if strict else None)
+        except BaseException:
+            remove_if_empty(created, target)
+            raise
+    return BuildResult(target, files, loaded.notes, collector.messages, findings)
+
+
+def _write(ctx: BuildContext, chosen: list[str], stage: Progress, collector, strict_findings) -> dict[str, Path]:
+    """Every chosen edition into the staging folder, then (unless ``strict`` refuses) swapped in."""
+    target = ctx.out_dir
+    sources = [Path(src.path) for src in ctx.bulletin.sources if src.path]
+    with EditionSet(target, ctx.bulletin.meta.issue_id, sources) as editions:
+        ctx.out_dir = editions.staging
+        written = {}
+        for name in chosen:
+            stage(_writing(writers()[name].label))
+            LOGGER.info("writing %s", name)
+            written[name] = writers()[name].write(ctx).name
+        ctx.out_dir = target
+        if strict_findings is not None and (collector.messages or strict_findings):
+            count = len(collector.messages) + len(strict_findings)
+            raise CheckFailed(f"有 {count} 条警告或校对提示（--strict 要求一条也没有），没有写出任何文件。",
+                              strict_findings, collector.messages)
+        editions.commit()
+    return {name: target / file for name, file in written.items()}
+
+
+def _writing(label: str) -> str:
+    """``写印刷 PDF``, ``写 EPUB 电子书``: a space between Chinese and Latin, as in the labels."""
+    return f"写{label}" if "\u4e00" <= label[:1] <= "\u9fff" else f"写 {label}"
+
+
+@contextmanager
+def _collecting(progress: Progress | None):
+    """Collect the warnings of our code, WeasyPrint and fontTools; report laid-out pages."""
     collector = WarningCollector()
     watched = [logging.getLogger(name) for name in ("typeset", "weasyprint", "fontTools")]
+    pages = logging.getLogger("weasyprint.progress")
+    counter, level = PageCounter(progress), pages.level
     for logger in watched:
         logger.addHandler(collector)
+    if progress is not None:
+        pages.addHandler(counter)
+        pages.setLevel(logging.INFO)
     try:
-        loaded = load(source, metadata)
-        findings = run_checks(loaded.bulletin, force) if check else []
-        rendered = render_master(loaded.bulletin)
-        target = ensure_dir(Path(out_dir) if out_dir else default_out_dir(loaded.bulletin.meta.issue_id))
-        ctx = BuildContext(rendered, target, options={"press": press})
-        result = BuildResult(target, notes=loaded.notes, findings=findings)
-        for name in chosen:
-            LOGGER.info("writing %s", name)
-            result.files[name] = writers()[name].write(ctx)
+        yield collector
     finally:
         for logger in watched:
             logger.removeHandler(collector)
-    result.warnings = collector.messages
-    return result
+        pages.removeHandler(counter)
+        pages.setLevel(level)

@@ -99,8 +99,7 @@ def validate(data: dict[str, Any], text: str, path: Path) -> None:
         problems.append(ConfigError(f"纸张“{data['paper']}”不支持，可选：{'、'.join(PAPERS)}。", path, key_line(text, "paper")))
     if problems:
         first = problems[0]
-        more = f"（另有 {len(problems) - 1} 处问题）" if len(problems) > 1 else ""
-        raise ConfigError(first.message + more, first.path, first.line)
+        raise ConfigError(first.message, first.path, first.line, also=problems[1:])
 
 
 def _has_kind(value: Any, kind: type | tuple[type, ...]) -> bool:

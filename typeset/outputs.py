@@ -1,23 +1,55 @@
-"""Safe writes: a file is written to a temporary sibling and renamed into place, so a failed
-build never leaves a truncated output and an earlier good file stays intact."""
+"""Safe writes. A file is written to a temporary sibling and renamed into place; a build's
+editions are written into a staging folder beside them and swapped in together
+(``EditionSet``), so a failed, interrupted or killed build never leaves a mixed set."""
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
+import signal
 import tempfile
 from pathlib import Path
+from typing import Iterable
 
-from typeset.errors import OutputError
+from typeset.errors import OutputError, os_reason
+
+COMPLETE = ".complete"  # in a staging folder: every edition is written, the swap may proceed
 
 
 def ensure_dir(folder: Path) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"无法创建输出文件夹（{exc.strerror}）。请换一个可写的位置（--out）。", folder) from None
+        raise OutputError(f"无法创建输出文件夹（{os_reason(exc)}）。请换一个可写的位置（--out）。", folder) from None
     if not os.access(folder, os.W_OK):
         raise OutputError("输出文件夹不可写。请检查权限或用 --out 换一个位置。", folder)
     return folder
+
+
+def make_out_dir(folder: Path) -> Path | None:
+    """Create the output folder; return the outermost folder this created (None if it existed),
+    so that a build which writes nothing can take it away again."""
+    created = None
+    for parent in (folder, *folder.parents):
+        if parent.exists() or parent.is_symlink():
+            break
+        created = parent
+    ensure_dir(folder)
+    return created
+
+
+def remove_if_empty(folder: Path | None, inner: Path) -> None:
+    """Remove the empty folders from ``inner`` up to ``folder`` (what ``make_out_dir`` made)."""
+    if folder is None:
+        return
+    for path in (inner, *inner.parents):
+        try:
+            path.rmdir()
+        except OSError:
+            return
+        if path == folder:
+            return
 
 
 def atomic_write(path: Path, data: bytes) -> Path:
@@ -38,8 +70,157 @@ def atomic_write(path: Path, data: bytes) -> Path:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"写入失败（{exc.strerror}）。", path) from None
+        raise OutputError(f"写入失败（{os_reason(exc)}）。", path) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+class EditionSet:
+    """The editions of one build, staged in ``out/.ISSUE.*.tmp/`` and swapped in together.
+
+    While a build runs it holds a lock on its staging folder; a folder nobody holds is left
+    over from a killed build: the next build finishes its swap if it was complete
+    (``.complete`` written) and removes it otherwise, with any stale ``.ISSUE*.tmp`` file."""
+
+    def __init__(self, out_dir: Path, issue_id: str, sources: Iterable[Path] = ()):
+        self.out_dir = out_dir
+        self.issue_id = issue_id
+        self.sources = [Path(p) for p in sources]
+        self.staging: Path | None = None
+        self._lock: int | None = None
+
+    def __enter__(self) -> "EditionSet":
+        with _locked(self.out_dir):
+            remove_stale(self.out_dir, self.issue_id)
+            self.staging = Path(tempfile.mkdtemp(prefix=f".{self.issue_id}.", suffix=".tmp", dir=self.out_dir))
+            self._lock = _hold(self.staging)  # before another build may look for stale folders
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self.staging is not None and self.staging.exists():
+            shutil.rmtree(self.staging, ignore_errors=True)
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
+
+    def names(self) -> list[str]:
+        return sorted(p.name for p in self.staging.iterdir() if p.name != COMPLETE)
+
+    def commit(self) -> dict[str, Path]:
+        """Swap every staged edition in; refuse first if one would replace a source or a folder."""
+        names = self.names()
+        for name in names:
+            self._refuse_to_replace(self.out_dir / name)
+        _sync(self.staging, names)
+        (self.staging / COMPLETE).touch()
+        _fsync_dir(self.staging)
+        with _locked(self.out_dir), _signals_held():
+            _move_in(self.staging, self.out_dir, names)
+        return {name: self.out_dir / name for name in names}
+
+    def _refuse_to_replace(self, target: Path) -> None:
+        if any(_same_entry(target, source) for source in self.sources):
+            raise OutputError("输出文件和本期的源文件同名，排版会覆盖它：已停止，没有写出任何文件。"
+                              "请用 --out 换一个输出文件夹，或给这个源文件改名。", target)
+        if target.is_dir() and not target.is_symlink():
+            raise OutputError("输出文件夹里有一个与输出文件同名的文件夹：已停止，没有写出任何文件。请给它改名或用 --out 换一个位置。",
+                              target)
+
+
+def _same_entry(target: Path, source: Path) -> bool:
+    """``target`` names the file ``source`` (the same directory entry, or the same file)."""
+    try:
+        if target.parent.resolve() / target.name == source.parent.resolve() / source.name:
+            return True
+        return target.is_file() and not target.is_symlink() and os.path.samefile(target, source)
+    except OSError:
+        return False
+
+
+def _move_in(staging: Path, out_dir: Path, names: list[str]) -> None:
+    """Rename each edition into place: a symlink named like an edition is replaced, never
+    written through."""
+    try:
+        for name in names:
+            if (staging / name).exists():
+                os.replace(staging / name, out_dir / name)
+        _fsync_dir(out_dir)
+    except OSError as exc:
+        raise OutputError(f"替换输出文件失败（{os_reason(exc)}）。下次排版会补完这次替换。", out_dir) from None
+    (staging / COMPLETE).unlink()
+
+
+def remove_stale(out_dir: Path, issue_id: str) -> None:
+    """Finish or remove what a killed build of ``issue_id`` left in ``out_dir``."""
+    for entry in sorted(out_dir.glob(f".{issue_id}*.tmp")):
+        if entry.is_dir() and not entry.is_symlink():
+            _remove_stale_staging(entry, out_dir)
+        else:
+            entry.unlink(missing_ok=True)
+
+
+def _remove_stale_staging(staging: Path, out_dir: Path) -> None:
+    try:
+        lock = _hold(staging, wait=False)
+    except BlockingIOError:
+        return  # another build is still writing there
+    try:
+        if (staging / COMPLETE).exists():
+            _move_in(staging, out_dir, sorted(p.name for p in staging.iterdir() if p.name != COMPLETE))
+        shutil.rmtree(staging, ignore_errors=True)
+    finally:
+        os.close(lock)
+
+
+def _hold(folder: Path, wait: bool = True) -> int:
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+class _locked:
+    """An exclusive lock on a folder for a short step (cleaning up, swapping in)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def __enter__(self) -> None:
+        self.fd = _hold(self.folder)
+
+    def __exit__(self, *exc_info) -> None:
+        os.close(self.fd)
+
+
+class _signals_held:
+    """Ctrl-C or a termination request during the swap takes effect once it is done."""
+
+    SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+
+    def __enter__(self) -> None:
+        self.previous = signal.pthread_sigmask(signal.SIG_BLOCK, self.SIGNALS)
+
+    def __exit__(self, *exc_info) -> None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, self.previous)
+
+
+def _sync(folder: Path, names: list[str]) -> None:
+    for name in names:
+        fd = os.open(folder / name, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,19 +1,35 @@
-"""``huikan new DIR``: a new issue folder with a commented issue.toml and example section files."""
+"""``huikan new DIR``: a new issue folder with a commented issue.toml and example section files.
+
+The folder's name decides the issue: ``2026-12``, ``2026-1``, ``2026_12``, ``2026年12期`` or
+``2026年第12期`` is year 2026, number 12, dated the last day of month 12 (of December for a
+number above 12). The serial (总期号) continues from the sibling issue folder with the highest
+(year, number) below the new one: its serial plus the difference of the numbers, or plus the new
+number across a year (that sibling was its year's last issue). Any other name keeps the example
+values, and the editor is told so.
+"""
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+import os
+import re
+import shutil
+import tempfile
+import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
-from typeset.errors import OutputError
-from typeset.outputs import atomic_write, ensure_dir
+from typeset.errors import OutputError, os_reason
+from typeset.outputs import ensure_dir
 
 ISSUE_TOML = """\
 # 本期会刊的基本信息。等号右边的文字要加英文双引号，数字和日期不加。
 title = "两新党建"          # 刊名
-year = 2014                 # 年份
-number = 6                  # 期号：本年第几期
-serial = 26                 # 总期号：创刊以来第几期（可删去）
-date = 2014-06-30           # 出版日期，写成 年-月-日
+year = {year}                 # 年份
+number = {number:<2}                 # 期号：本年第几期
+{serial_line}
+date = {date}           # 出版日期，写成 年-月-日
 publisher = "杭州市两新党务工作者协会秘书处"   # 编印单位
 
 # 版记（印在最后一页）：不需要的行可以删去。
@@ -29,6 +45,8 @@ pad_to = 4                  # 骑马钉：总页数补足为 4 的倍数（1 表
 # icc_profile = "JapanColor2001Coated.icc"   # 印厂提供的 CMYK 色彩配置文件（--press 时使用）
 # sections = ["01-工作交流.txt", "02-协会动态.txt"]   # 栏目顺序；不写则按文件名排序
 """
+SERIAL_LINE = "serial = {serial:<5}              # 总期号：创刊以来第几期（可删去）"
+NO_SERIAL_LINE = "# serial = 1                # 总期号：创刊以来第几期（没有找到前一期的文件夹，请填写后去掉行首的 #）"
 
 SECTION_EXAMPLE = """\
 ☆ 文章标题写在五角星后面
@@ -38,18 +56,114 @@ SECTION_EXAMPLE = """\
 *以星号开头的段落是条目段落。
 """
 
+# The file name already prints the section label 协会动态: the article takes another title.
 NEWS_EXAMPLE = """\
-☆ 协会动态
+☆ 会员单位工作简讯
 1、第一条动态的标题
 动态的正文，每段一行。
 2、第二条动态的标题
 动态的正文。
 """
 
+ISSUE_NAME = re.compile(r"^(\d{4})\s*(?:[-_./]|年)\s*第?\s*(\d{1,2})\s*期?$")
+EXAMPLE = {"year": 2014, "number": 6, "serial": 26, "date": dt.date(2014, 6, 30)}
 
-def scaffold(folder: Path) -> list[Path]:
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+
+@dataclass(frozen=True)
+class Scaffolded:
+    files: list[Path]
+    summary: str  # what was assumed, for the editor to check
+
+
+@dataclass(frozen=True)
+class Sibling:
+    name: str
+    year: int
+    number: int
+    serial: int
+
+
+def parse_issue_name(name: str) -> tuple[int, int] | None:
+    """``2026-12`` → ``(2026, 12)``; a name that is not an issue id → None."""
+    match = ISSUE_NAME.match(name.strip())
+    if not match:
+        return None
+    year, number = int(match.group(1)), int(match.group(2))
+    return (year, number) if 1949 <= year <= 2999 and 1 <= number <= 99 else None
+
+
+def issue_date(year: int, number: int) -> dt.date:
+    month = min(number, 12)
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def previous_issue(parent: Path, year: int, number: int) -> Sibling | None:
+    """The sibling issue folder (with an issue.toml and a serial) just before (year, number)."""
+    found = []
+    for toml in parent.glob("*/issue.toml") if parent.is_dir() else ():
+        values = _read_toml(toml)
+        key = (values.get("year"), values.get("number"), values.get("serial"))
+        if all(isinstance(v, int) and not isinstance(v, bool) for v in key) and key[:2] < (year, number):
+            found.append(Sibling(toml.parent.name, *key))
+    return max(found, key=lambda s: (s.year, s.number), default=None)
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def issue_values(folder: Path) -> tuple[dict, str]:
+    """The year, number, serial and date for ``folder``, and a line saying where they came from."""
+    parsed = parse_issue_name(folder.name)
+    if parsed is None:
+        return dict(EXAMPLE), (f"文件夹名“{folder.name}”不是期号（如 2026-12），issue.toml 里的年份、期号、"
+                               "总期号和日期是示例值：请务必改成本期的。")
+    year, number = parsed
+    date = issue_date(year, number)
+    sibling = previous_issue(folder.absolute().parent, year, number)
+    serial = None
+    if sibling is not None:
+        serial = sibling.serial + (number - sibling.number if sibling.year == year else number)
+    told = f"总期号 {serial}（接 {sibling.name} 的总第 {sibling.serial} 期）" if sibling else "总期号未填（没有找到前一期的文件夹）"
+    summary = f"已按文件夹名设为 {year}年第{number}期，出版日期 {date}，{told}：请核对 issue.toml。"
+    return {"year": year, "number": number, "serial": serial, "date": date}, summary
+
+
+def issue_toml(values: dict) -> str:
+    serial = values["serial"]
+    serial_line = SERIAL_LINE.format(serial=serial) if serial is not None else NO_SERIAL_LINE
+    return ISSUE_TOML.format(year=values["year"], number=values["number"], date=values["date"].isoformat(),
+                             serial_line=serial_line)
+
+
+def scaffold(folder: Path) -> Scaffolded:
+    """Write the new issue folder whole: its files go into a temporary sibling folder that is
+    then renamed, so an interrupted ``new`` leaves no half-made issue."""
+    if folder.is_symlink() or (folder.exists() and (not folder.is_dir() or any(folder.iterdir()))):
         raise OutputError("这个名字已被占用（已有同名文件或非空文件夹）；请换一个新文件夹名。", folder)
-    ensure_dir(folder)
-    files = {"issue.toml": ISSUE_TOML, "01-工作交流.txt": SECTION_EXAMPLE, "02-协会动态.txt": NEWS_EXAMPLE}
-    return [atomic_write(folder / name, text.encode("utf-8")) for name, text in files.items()]
+    values, summary = issue_values(folder)
+    files = {"issue.toml": issue_toml(values), "01-工作交流.txt": SECTION_EXAMPLE, "02-协会动态.txt": NEWS_EXAMPLE}
+    parent = ensure_dir(folder.absolute().parent)
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=parent))
+    except OSError as exc:
+        raise OutputError(f"无法在这里新建文件夹（{os_reason(exc)}）。", folder) from None
+    try:
+        for name, text in files.items():
+            (staging / name).write_text(text, encoding="utf-8")
+        staging.chmod(0o777 & ~_umask())
+        os.replace(staging, folder)
+    except OSError as exc:
+        raise OutputError(f"无法新建这一期（{os_reason(exc)}）。", folder) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return Scaffolded([folder / name for name in files], summary)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -46,8 +46,22 @@ def _given_cover(meta: IssueMeta, root: str) -> Cover:
         raise ConfigError(f"找不到封面图片“{meta.cover}”（须放在本期文件夹中）。", where)
     if suffix not in MEDIA_TYPES:
         raise ConfigError(f"封面图片“{meta.cover}”须为 PNG 或 JPEG 格式。", where)
-    return Cover(f"images/cover{'.jpg' if suffix == '.jpeg' else suffix}", MEDIA_TYPES[suffix],
-                 path.read_bytes(), cover_alt(meta))
+    data = path.read_bytes()
+    if not _is_image(data, MEDIA_TYPES[suffix]):
+        raise ConfigError(f"封面图片“{meta.cover}”不是有效的 {suffix[1:].upper()} 图片（也许只是改了扩展名）：请用图片软件重新保存。", where)
+    return Cover(f"images/cover{'.jpg' if suffix == '.jpeg' else suffix}", MEDIA_TYPES[suffix], data, cover_alt(meta))
+
+
+def _is_image(data: bytes, media_type: str) -> bool:
+    """Whether ``data`` really is a picture of ``media_type`` (Pillow reads its structure)."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+            return Image.MIME.get(image.format) == media_type
+    except Exception:  # noqa: BLE001 - Pillow raises many kinds for a broken file
+        return False
 
 
 def _font(style, role: str, weight: str, size: int):

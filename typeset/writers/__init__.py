@@ -13,7 +13,10 @@ from typeset.render import Rendered
 @dataclass
 class BuildContext:
     """What a writer gets: the rendered master, where to write, options, and a cache that
-    writers share (the print layout is made once and used by the PDF, archive and EPUB)."""
+    writers share (the print layout is made once and used by the PDF, archive and EPUB).
+
+    While writers run, ``out_dir`` is the build's staging folder: the editions are swapped into
+    the output folder together afterwards (``typeset.outputs.EditionSet``)."""
 
     rendered: Rendered
     out_dir: Path

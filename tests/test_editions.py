@@ -1,0 +1,194 @@
+"""All-or-nothing editions: a build that fails, is interrupted or killed never leaves a mixed
+set; output symlinks are replaced, not written through; a source named like an edition is never
+overwritten; what a killed build left is cleaned up by the next one."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from typeset.build import build
+from typeset.errors import OutputError
+from typeset.outputs import COMPLETE, EditionSet, _hold, remove_stale
+from typeset.writers import WRITERS, Writer, register, writers
+
+from conftest import ROOT, build_clean
+
+ENV = dict(os.environ, SOURCE_DATE_EPOCH="1401408000", PYTHONPATH=str(ROOT))
+TINY = "☆ 标题\n正文一段。\n"
+FORMATS = ("-f", "html,pdf,epub")
+
+
+def huikan(*args, cwd=None) -> list[str]:
+    return [sys.executable, "-m", "typeset", *map(str, args)]
+
+
+def run(*args, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run(huikan(*args), capture_output=True, text=True, cwd=cwd, env=ENV, timeout=300)
+
+
+def digest(folder: Path) -> dict[str, str]:
+    """Every entry of ``folder`` (hidden ones included): name → content hash or link target."""
+    found = {}
+    for path in sorted(folder.iterdir()):
+        if path.is_symlink():
+            found[path.name] = "→" + os.readlink(path)
+        elif path.is_dir():
+            found[path.name + "/"] = "dir"
+        else:
+            found[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def tiny_issue(tmp_path: Path) -> Path:
+    source = tmp_path / "tiny.txt"
+    source.write_text(TINY, encoding="utf-8")
+    return source
+
+
+def test_kill_9_at_any_moment_never_leaves_a_mixed_set(tmp_path):
+    source = tiny_issue(tmp_path)
+    common = (source, *FORMATS, "--date", "2014-05-30")
+    out, reference = tmp_path / "out", tmp_path / "reference"
+    builds = [subprocess.Popen(huikan("build", *common, "-o", folder, "--title", title), env=ENV,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+              for folder, title in ((out, "甲刊"), (reference, "乙刊"))]
+    assert [b.wait(timeout=120) for b in builds] == [0, 0]
+    old, new = digest(out), digest(reference)
+    assert set(old) == set(new) and all(old[name] != new[name] for name in old)
+    for delay in (0.3, 0.9, 1.5, 2.1):
+        process = subprocess.Popen(huikan("build", *common, "-o", out, "--title", "乙刊"), env=ENV,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=60)
+        visible = {name: value for name, value in digest(out).items() if not name.startswith(".")}
+        assert visible in (old, new), (delay, visible)
+    finished = run("build", *common, "-o", out, "--title", "乙刊")
+    assert finished.returncode == 0, finished.stderr
+    assert digest(out) == new  # the killed builds' staging folders are gone
+
+
+def test_ctrl_c_prints_one_line_exits_130_and_changes_nothing(tmp_path):
+    source = tiny_issue(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "2014-05.html").write_text("上次的结果\n", encoding="utf-8")
+    before = digest(out)
+    process = subprocess.Popen(huikan("build", source, *FORMATS, "-o", out, "--date", "2014-05-30"), env=ENV,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.2)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert stderr.strip().splitlines() == ["已中止：没有写出任何文件。"]
+    assert digest(out) == before
+
+
+def test_a_failing_writer_leaves_the_earlier_set(tmp_path, issue_copy):
+    out = tmp_path / "out"
+    build_clean(issue_copy, out, ["html"])
+    before = digest(out)
+    (issue_copy / "issue.toml").write_text((issue_copy / "issue.toml").read_text(encoding="utf-8")
+                                           .replace("两新党建", "新刊名"), encoding="utf-8")
+
+    def fail(ctx):
+        (ctx.out_dir / "half-written").write_bytes(b"x")
+        raise OutputError("磁盘已满。", ctx.out_dir)
+
+    writers()
+    register(Writer("broken", "坏的", fail))
+    try:
+        with pytest.raises(OutputError):
+            build(issue_copy, out, ["html", "broken"])
+    finally:
+        WRITERS.pop("broken")
+    assert digest(out) == before
+
+
+def test_strict_decides_before_anything_is_written(tmp_path):
+    out = tmp_path / "out"
+    result = run("build", "-f", "html", "-o", out, "--strict")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1].startswith("错误：有 5 条警告或校对提示")
+    assert not out.exists()
+
+
+def test_symlinks_named_like_editions_are_replaced_not_written_through(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.html"
+    victim.write_text("别人的文件\n", encoding="utf-8")
+    for target in (tmp_path / "nowhere" / "deep" / "x.html", victim):  # dangling, then pointing out
+        (out / "2014-05.html").symlink_to(target)
+        result = run("build", tiny_issue(tmp_path), "-f", "html", "-o", out, "--date", "2014-05-30")
+        assert result.returncode == 0, result.stderr
+        assert not (out / "2014-05.html").is_symlink() and (out / "2014-05.html").stat().st_size > 1000
+        (out / "2014-05.html").unlink()
+    assert victim.read_text(encoding="utf-8") == "别人的文件\n"
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_a_source_named_like_an_edition_is_never_overwritten(tmp_path, issue_copy):
+    section = issue_copy / "2014-05.html"
+    shutil.move(next(issue_copy.glob("*.txt")), section)
+    toml = issue_copy / "issue.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + '\nsections = ["2014-05.html"]\n', encoding="utf-8")
+    before = digest(issue_copy)
+    result = run("build", issue_copy, "-f", "html", "-o", issue_copy)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "2014-05.html" in lines[0] and "同名" in lines[0], result.stderr
+    assert digest(issue_copy) == before
+
+
+def test_a_cover_that_is_no_image_stops_the_build_before_writing(tmp_path, issue_copy):
+    (issue_copy / "封面.jpg").write_text("这不是图片\n", encoding="utf-8")
+    toml = issue_copy / "issue.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + '\ncover = "封面.jpg"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("build", issue_copy, "-f", "html,epub", "-o", out)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "封面.jpg" in lines[0] and "不是有效的" in lines[0], result.stderr
+    assert not out.exists()
+
+
+def test_the_next_build_finishes_or_removes_what_a_killed_one_left(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "2014-05.html").write_text("旧\n", encoding="utf-8")
+    (out / "2014-05.pdf").write_text("旧\n", encoding="utf-8")
+    complete = out / ".2014-05.done.tmp"  # killed during its swap: the PDF was still to move
+    complete.mkdir()
+    (complete / "2014-05.pdf").write_text("新\n", encoding="utf-8")
+    (complete / COMPLETE).touch()
+    unfinished = out / ".2014-05.half.tmp"
+    unfinished.mkdir()
+    (unfinished / "2014-05.epub").write_text("半截\n", encoding="utf-8")
+    (out / ".2014-05.html.x1y2.tmp").write_text("半截\n", encoding="utf-8")
+    busy = out / ".2014-05.busy.tmp"  # another build still writing
+    busy.mkdir()
+    lock = _hold(busy)
+    try:
+        remove_stale(out, "2014-05")
+    finally:
+        os.close(lock)
+    assert digest(out) == {".2014-05.busy.tmp/": "dir", "2014-05.html": digest(out)["2014-05.html"],
+                           "2014-05.pdf": hashlib.sha256("新\n".encode()).hexdigest()}
+
+
+def test_edition_set_cleans_up_its_staging_folder_on_failure(tmp_path):
+    with pytest.raises(KeyboardInterrupt):
+        with EditionSet(tmp_path, "2014-05") as editions:
+            (editions.staging / "2014-05.html").write_text("新\n", encoding="utf-8")
+            raise KeyboardInterrupt
+    assert list(tmp_path.iterdir()) == []
