@@ -137,22 +137,6 @@ def test_archive_is_pdfa3_with_source_attachment(editions):
     assert check.returncode == 0, check.stdout + check.stderr
 
 
-def test_press_edition_has_bleed_and_trim(tmp_path):
-    result = build_clean(None, tmp_path, ["pdf"], press=True)
-    page = pypdf.PdfReader(result.files["pdf"]).pages[1]
-    trim = [float(v) for v in page.trimbox]
-    bleed = [float(v) for v in page.bleedbox]
-    assert trim[2] - trim[0] == pytest.approx(210 * PT_PER_MM, abs=0.05)
-    assert trim[3] - trim[1] == pytest.approx(297 * PT_PER_MM, abs=0.05)
-    for inner, outer, sign in zip(trim, bleed, (-1, -1, 1, 1)):
-        assert outer - inner == pytest.approx(sign * 3 * PT_PER_MM, abs=0.05)
-    reader = pypdf.PdfReader(result.files["pdf"])
-    (intent,) = reader.trailer["/Root"]["/OutputIntents"]
-    assert intent.get_object()["/S"] == "/GTS_PDFX"
-    assert intent.get_object()["/DestOutputProfile"].get_object()["/N"] == 4  # CMYK
-    assert result.files["pdf"].name == "2014-05-印厂版.pdf"
-
-
 def test_other_paper_sizes(issue_copy, tmp_path):
     toml = issue_copy / "issue.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace('paper = "A4"', 'paper = "正度16开"'), encoding="utf-8")

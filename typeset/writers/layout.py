@@ -28,14 +28,19 @@ def fetcher(ctx: BuildContext):
     return ConfinedFetcher([root for root in roots if str(root)])
 
 
-def print_document(ctx: BuildContext):
-    """The laid-out print edition (cached): content pages, padded to a multiple of ``pad_to``."""
-    if "print_document" not in ctx.shared:
-        ctx.shared["print_document"] = _lay_out(ctx)
-    return ctx.shared["print_document"]
+def print_document(ctx: BuildContext, press: bool | None = None):
+    """The laid-out print edition (cached): content pages, padded to a multiple of ``pad_to``.
+
+    ``press``: the print shop's variant (CMYK colours, bleed); by default the build's choice.
+    The archive asks for the plain one even in a ``--press`` build: it never has bleed."""
+    press = bool(ctx.options.get("press")) if press is None else press
+    key = "press_document" if press else "print_document"
+    if key not in ctx.shared:
+        ctx.shared[key] = _lay_out(ctx, press)
+    return ctx.shared[key]
 
 
-def _lay_out(ctx: BuildContext):
+def _lay_out(ctx: BuildContext, press: bool):
     require_fast_subsetter()
     from weasyprint import CSS, HTML
 
@@ -46,16 +51,27 @@ def _lay_out(ctx: BuildContext):
     url_fetcher = fetcher(ctx)
     stylesheets = []
     color_profiles: dict = {}  # a user stylesheet's @color-profile reaches the PDF only through this
-    if ctx.options.get("press"):
-        from typeset.writers.press import press_css
+    overlay = ""
+    if press:
+        from typeset.writers.press import output_intent_css, press_overlay_css
 
-        stylesheets.append(CSS(string=press_css(ctx), url_fetcher=url_fetcher, color_profiles=color_profiles))
+        stylesheets.append(CSS(string=output_intent_css(ctx), url_fetcher=url_fetcher, color_profiles=color_profiles))
+        overlay = press_overlay_css(ctx.rendered.style, ctx.bulletin.meta.paper)
 
     def render(html: str):
+        html = with_overlay(html, overlay)
         return HTML(string=html, base_url=_base_url(ctx), url_fetcher=url_fetcher).render(
             stylesheets=stylesheets, color_profiles=color_profiles)
 
     return _paginate(ctx, render, max(1, ctx.bulletin.meta.pad_to))
+
+
+def with_overlay(html: str, css: str) -> str:
+    """The master with ``css`` as its last style sheet (same origin as the master's own, so
+    it wins where a user stylesheet would lose)."""
+    if not css:
+        return html
+    return html.replace("</head>", f"<style>\n@media print {{\n{css}\n}}\n</style>\n</head>", 1)
 
 
 COLOPHON = '<footer class="colophon"'
