@@ -242,3 +242,15 @@ def test_pad_to_one_keeps_the_colophon_on_the_last_content_page(issue_copy, tmp_
     assert all(text.strip() for text in texts)
     assert "共印300份" in texts[-1] and "书记风采" in texts[-1].replace(" ", "")
     assert re.search(rf"—\s*{len(texts)}\s*—", texts[-1])  # shared with content: it keeps its folio
+
+
+def test_quotation_marks_in_leads_take_the_body_font(editions):
+    """The 楷 font's “” are narrow: inside a bold-楷 lead they come from the body font's bold."""
+    import pdfplumber
+
+    with pdfplumber.open(editions.files["pdf"]) as pdf:
+        chars = [c for page in pdf.pages for c in page.chars]
+    in_leads = [(c, chars[k - 1]) for k, c in enumerate(chars) if c["text"] in "“”" and "WenKai" in chars[k - 1]["fontname"]]
+    assert len(in_leads) >= 4  # 一是严格执行“六不承诺”。 二是开展“一个党员一面旗”活动。
+    for mark, before in in_leads:
+        assert "Noto-Serif-CJK-SC-Bold" in mark["fontname"], (before["text"], mark["fontname"])
