@@ -14,6 +14,7 @@ from typeset.writers import BuildContext
 from typeset.writers.copyfit import (FIT_LEVELS, FitReport, box_height, can_tighten, content_height, fit_bounds,
                                      fitted_style, line_pitch_px, lines, move_to_foot, used_height)
 from typeset.writers.furniture import running_head_limit, shorten_running_heads
+from typeset.writers.glyphs import with_placeholders
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,8 @@ def _lay_out(ctx: BuildContext, press: bool):
         return HTML(string=html, base_url=_base_url(ctx), url_fetcher=url_fetcher).render(
             stylesheets=stylesheets, color_profiles=color_profiles)
 
-    master = shorten_running_heads(ctx.rendered.html, running_head_limit(style, paper))
+    master = with_placeholders(ctx.rendered.html, style)
+    master = shorten_running_heads(master, running_head_limit(style, paper))
     document, report = _paginate(ctx, master, render, max(1, ctx.bulletin.meta.pad_to))
     ctx.shared["fit_report"] = report
     return document
