@@ -85,6 +85,12 @@ def test_fitted_issue_keeps_every_line_and_puts_the_colophon_at_the_foot(tmp_pat
     colophon_top = next(y for y, text in words if text.startswith("报："))
     body_bottom = max(y for y, text in words if y < colophon_top - 20)
     assert colophon_top - body_bottom > 3 * 17.85, "pushed down, well apart from the last text line"
+    layout = subprocess.run(["pdftotext", "-bbox-layout", "-f", "2", "-l", "2", str(result.files["pdf"]), "-"],
+                            capture_output=True, text=True, check=True).stdout
+    lines = [(float(a), float(b)) for a, b in re.findall(r'<line xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"', layout)]
+    left, right = min(x for x, _ in lines), max(end for _, end in lines)
+    ragged = [k for k, (_, end) in enumerate(lines[:-1]) if end < right - 0.1 and lines[k + 1][0] < left + 15]
+    assert len(lines) > 30 and ragged == [], "the tightened body is still justified: only a paragraph's last line is short"
 
 
 def test_a_large_spill_reports_the_lines_to_cut(tmp_path):
