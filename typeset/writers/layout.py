@@ -115,12 +115,12 @@ def _paginate(ctx: BuildContext, master: str, render, pad_to: int):
     style = ctx.rendered.style
     colophon = box_height(back.pages[0], COLOPHON_ID) if back else 0.0
     spill = _spill_px(body.pages, pad_to, colophon, style)
-    full_block = len(body.pages) % pad_to == 0
-    if back is not None and full_block and (spill is None or spill <= 0):  # the colophon may fit the last page
-        shared = render(master)
+    spilled = max(0, lines(spill, style)) if spill else 0
+    if back is not None and len(body.pages) % pad_to == 0 and (spill is None or spill <= 0):
+        shared = render(master)  # the colophon should fit the last page
         if len(shared.pages) == len(body.pages):
             return _on_last_page(shared, 0, pad_to)
-    spilled = max(0, lines(spill, style)) if spill else 0
+        spilled = max(spilled, 1)  # it did not, by a hair: a line or so to fit
     if spill is not None and 0 < spilled <= fit_bounds(style)["max_spill_lines"] and can_tighten(style):
         target = len(body.pages) - len(body.pages) % pad_to or len(body.pages)
         fitted = _tightened(master, render, target)
