@@ -11,13 +11,13 @@ from pathlib import Path
 from typeset.outputs import atomic_write
 from typeset.writers import BuildContext, Writer, register
 from typeset.writers.layout import print_document
-from typeset.writers.press import PRESS_VARIANT, press_finisher
+from typeset.writers.press import PRESS_VARIANT, icc_profile, press_finisher
 
 
 def pdf_bytes(ctx: BuildContext, press: bool = False, **options) -> bytes:
     """The laid-out edition as PDF bytes; the same content always gives the same bytes."""
     document = print_document(ctx, press)
-    digest = content_digest(ctx, options.get("pdf_variant") or "")
+    digest = content_digest(ctx, options.get("pdf_variant") or "", icc_profile(ctx).read_bytes() if press else b"")
     if press:
         options["finisher"] = press_finisher(_as_uuid(digest))
     buffer = io.BytesIO()
@@ -26,10 +26,12 @@ def pdf_bytes(ctx: BuildContext, press: bool = False, **options) -> bytes:
     return buffer.getvalue()
 
 
-def content_digest(ctx: BuildContext, variant: str) -> str:
-    """A hash of what the PDF is made from: the HTML master, the edition's variant and the
-    issue's sources (attached to the archive). Never a path, a clock or a random number."""
+def content_digest(ctx: BuildContext, variant: str, profile: bytes = b"") -> str:
+    """A hash of what the PDF is made from: the HTML master, the edition's variant, the output
+    intent's profile and the issue's sources (attached to the archive). Never a path, a clock
+    or a random number."""
     digest = hashlib.sha256(variant.encode("utf-8") + b"\0" + ctx.rendered.html.encode("utf-8"))
+    digest.update(hashlib.sha256(profile).digest())
     for source in ctx.bulletin.sources:
         digest.update(source.raw or source.text.encode("utf-8"))
     return digest.hexdigest()
