@@ -25,6 +25,7 @@ from typeset.sources.text import ARTICLE_MARK, ITEM_MARKS
 GENERIC_FAMILIES = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
 ROLE_LABELS = {"body": "正文", "heading": "标题", "kai": "楷体导语"}
 ROLES = tuple(ROLE_LABELS)
+LEAD_QUOTES = "“”‘’"  # a lead sentence's quotation marks print in the body font (macros.html.j2)
 PLACEHOLDER = "〓"  # 缺字符号 (U+3013): what the print edition shows for a character no font has
 # Invisible parts of an emoji sequence: variation selectors and the emoji tag characters.
 _SEQUENCE_PARTS = ((0xFE00, 0xFE0F), (0xE0020, 0xE007F))
@@ -120,7 +121,8 @@ class GlyphChecker:
                 ch = content[offset]
                 if ch in INNER_BLANKS or (offset == 0 and ch in ARTICLE_MARK + ITEM_MARKS):
                     continue
-                yield from self._check_char(line, line.lo + offset, ch, roles)
+                printed_by = ("body",) if roles == ("kai",) and ch in LEAD_QUOTES else roles
+                yield from self._check_char(line, line.lo + offset, ch, printed_by)
 
     def _check_char(self, line: SourceLine, i: int, ch: str, roles: Iterable[str]) -> Iterator[Finding]:
         if is_sequence_part(ch):
