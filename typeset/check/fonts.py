@@ -1,5 +1,9 @@
 """Missing glyphs: every character must be in the fonts of the role that prints it.
 
+A character none of them has (an emoji) is a warning when the style's ``fallback`` fonts have
+it (it prints, in black and another design), and an error when no font of the style has it:
+the print layout then sets a visible "〓" in its place (see ``printable``) rather than let
+WeasyPrint draw a .notdef glyph, which garbles the text layer of the whole line.
 Fonts are found by family name with ``fc-match`` and their character maps read with HarfBuzz.
 The CJK font files are 20-27 MB, so each is opened lazily, once per process.
 """
@@ -20,7 +24,11 @@ from typeset.sources.text import ARTICLE_MARK, ITEM_MARKS
 
 GENERIC_FAMILIES = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
 ROLE_LABELS = {"body": "正文", "heading": "标题", "kai": "楷体导语"}
-_EMOJI_RANGES = ((0x1F000, 0x1FAFF), (0xFE00, 0xFE0F), (0xE0000, 0xE007F))
+ROLES = tuple(ROLE_LABELS)
+LEAD_QUOTES = "“”‘’"  # a lead sentence's quotation marks print in the body font (macros.html.j2)
+PLACEHOLDER = "〓"  # 缺字符号 (U+3013): what the print edition shows for a character no font has
+# Invisible parts of an emoji sequence: variation selectors and the emoji tag characters.
+_SEQUENCE_PARTS = ((0xFE00, 0xFE0F), (0xE0020, 0xE007F))
 
 
 @functools.cache
@@ -45,11 +53,23 @@ def family_coverage(families: tuple[str, ...]) -> frozenset[int] | None:
     return frozenset().union(*maps) if maps else None
 
 
+def is_sequence_part(ch: str) -> bool:
+    return any(lo <= ord(ch) <= hi for lo, hi in _SEQUENCE_PARTS)
+
+
 def is_unprintable(ch: str) -> bool:
-    cp = ord(ch)
-    if any(lo <= cp <= hi for lo, hi in _EMOJI_RANGES):
-        return True
-    return unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") and ch not in BLANKS
+    """A control or format character, a surrogate, a private or unassigned code point."""
+    return unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") and ch not in BLANKS and not is_sequence_part(ch)
+
+
+def fallback_coverage(style: Style) -> frozenset[int]:
+    return family_coverage(tuple(style.manifest.get("fonts", {}).get("fallback", ()))) or frozenset()
+
+
+def printable(style: Style) -> frozenset[int]:
+    """Every code point some font of the style (a role's or a fallback) can print."""
+    maps = [family_coverage(tuple(style.fonts(role))) for role in ROLES if role in style.manifest.get("fonts", {})]
+    return frozenset().union(fallback_coverage(style), *(m for m in maps if m is not None))
 
 
 def line_roles(bulletin: Bulletin) -> dict[tuple[str, int], list[tuple[int, tuple[str, ...]]]]:
@@ -101,21 +121,32 @@ class GlyphChecker:
                 ch = content[offset]
                 if ch in INNER_BLANKS or (offset == 0 and ch in ARTICLE_MARK + ITEM_MARKS):
                     continue
-                yield from self._check_char(line, line.lo + offset, ch, roles)
+                printed_by = ("body",) if roles == ("kai",) and ch in LEAD_QUOTES else roles
+                yield from self._check_char(line, line.lo + offset, ch, printed_by)
 
     def _check_char(self, line: SourceLine, i: int, ch: str, roles: Iterable[str]) -> Iterator[Finding]:
+        if is_sequence_part(ch):
+            return
         if is_unprintable(ch):
             yield Finding(line.file, line.number, i + 1, "missing-glyph", "error",
-                          f"{code_point(ch)} 是表情符号或不可见的控制字符，印刷字体中没有", "删去或换成文字")
+                          f"{code_point(ch)} 是不可见的控制字符或未定义的字符，印刷字体中没有", "删去或换成文字")
             return
         for role in roles:
             covered = self.coverage(role)
             if covered is not None and ord(ch) not in covered:
-                font = self.style.fonts(role)[0]
-                yield Finding(line.file, line.number, i + 1, "missing-glyph", "error",
-                              f"“{ch}”（{code_point(ch)}）在{ROLE_LABELS.get(role, role)}字体 {font} 中没有字形，会印成方框或别的字体",
-                              "换成常用字，或请排版人员另行处理")
+                yield self._missing(line, i, ch, role)
                 return
+
+    def _missing(self, line: SourceLine, i: int, ch: str, role: str) -> Finding:
+        label, font = ROLE_LABELS.get(role, role), self.style.fonts(role)[0]
+        where = f"“{ch}”（{code_point(ch)}）在{label}字体 {font} 中没有字形"
+        fallback = self.style.manifest.get("fonts", {}).get("fallback", ())
+        if ord(ch) in fallback_coverage(self.style):
+            return Finding(line.file, line.number, i + 1, "missing-glyph", "warning",
+                           f"{where}，将由备用字体 {fallback[0]} 印出（黑白，字体风格不同）", "最好换成文字")
+        return Finding(line.file, line.number, i + 1, "missing-glyph", "error",
+                       f"{where}，也没有任何备用字体能印出，印刷版中会印成“{PLACEHOLDER}”",
+                       "换成常用字或文字说明，或请排版人员另行处理")
 
 
 def check_glyphs(bulletin: Bulletin, lines: dict[str, list[SourceLine]]) -> tuple[list[Finding], list[str]]:

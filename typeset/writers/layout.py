@@ -7,8 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from typeset.environment import require_fast_subsetter
+from typeset.render import render_css
 from typeset.resources import styles_dir, templates_dir
+from typeset.styles import Style
 from typeset.writers import BuildContext
+from typeset.writers.copyfit import (FIT_LEVELS, FitReport, box_height, can_tighten, content_height, fit_bounds,
+                                     fitted_style, line_pitch_px, lines, move_to_foot, used_height)
+from typeset.writers.furniture import running_head_limit, shorten_running_heads
+from typeset.writers.glyphs import with_placeholders
 
 
 @dataclass(frozen=True)
@@ -28,14 +34,19 @@ def fetcher(ctx: BuildContext):
     return ConfinedFetcher([root for root in roots if str(root)])
 
 
-def print_document(ctx: BuildContext):
-    """The laid-out print edition (cached): content pages, padded to a multiple of ``pad_to``."""
-    if "print_document" not in ctx.shared:
-        ctx.shared["print_document"] = _lay_out(ctx)
-    return ctx.shared["print_document"]
+def print_document(ctx: BuildContext, press: bool | None = None):
+    """The laid-out print edition (cached): content pages, padded to a multiple of ``pad_to``.
+
+    ``press``: the print shop's variant (CMYK colours, bleed); by default the build's choice.
+    The archive asks for the plain one even in a ``--press`` build: it never has bleed."""
+    press = bool(ctx.options.get("press")) if press is None else press
+    key = "press_document" if press else "print_document"
+    if key not in ctx.shared:
+        ctx.shared[key] = _lay_out(ctx, press)
+    return ctx.shared[key]
 
 
-def _lay_out(ctx: BuildContext):
+def _lay_out(ctx: BuildContext, press: bool):
     require_fast_subsetter()
     from weasyprint import CSS, HTML
 
@@ -46,55 +57,131 @@ def _lay_out(ctx: BuildContext):
     url_fetcher = fetcher(ctx)
     stylesheets = []
     color_profiles: dict = {}  # a user stylesheet's @color-profile reaches the PDF only through this
-    if ctx.options.get("press"):
-        from typeset.writers.press import press_css
+    if press:
+        from typeset.writers.press import output_intent_css
 
-        stylesheets.append(CSS(string=press_css(ctx), url_fetcher=url_fetcher, color_profiles=color_profiles))
+        stylesheets.append(CSS(string=output_intent_css(ctx), url_fetcher=url_fetcher, color_profiles=color_profiles))
+    style, paper = ctx.rendered.style, ctx.bulletin.meta.paper
 
-    def render(html: str):
+    def render(html: str, level: float = 0.0):
+        html = with_overlay(html, overlay_css(style, paper, press, level))
         return HTML(string=html, base_url=_base_url(ctx), url_fetcher=url_fetcher).render(
             stylesheets=stylesheets, color_profiles=color_profiles)
 
-    return _paginate(ctx, render, max(1, ctx.bulletin.meta.pad_to))
+    master = with_placeholders(ctx.rendered.html, style)
+    master = shorten_running_heads(master, running_head_limit(style, paper))
+    document, report = _paginate(ctx, master, render, max(1, ctx.bulletin.meta.pad_to))
+    ctx.shared["fit_report"] = report
+    return document
+
+
+def overlay_css(style: Style, paper: str, press: bool, level: float) -> str:
+    """What the print layout adds to the master's CSS: the style tightened by copy fitting
+    (``level`` > 0) and, for the print shop, in CMYK."""
+    if level:
+        style = fitted_style(style, level)
+    if press:
+        from typeset.writers.press import press_overlay_css
+
+        return press_overlay_css(style, paper)
+    return "\n".join(render_css(style, name, paper) for name in ("common", "print")) if level else ""
+
+
+def with_overlay(html: str, css: str) -> str:
+    """The master with ``css`` as its last style sheet (same origin as the master's own, so
+    it wins where a user stylesheet would lose)."""
+    if not css:
+        return html
+    return html.replace("</head>", f"<style>\n@media print {{\n{css}\n}}\n</style>\n</head>", 1)
 
 
 COLOPHON = '<footer class="colophon"'
 COLOPHON_END = "</footer>"
+COLOPHON_ID = "colophon"
 
 
-def _paginate(ctx: BuildContext, render, pad_to: int):
-    """Saddle stitching needs a multiple of ``pad_to`` pages. The colophon (版记) shares the
-    last page when that makes the count right; otherwise blank pages (no folio) go before it
-    and it stands alone on the last page, without folio (GB/T 9704 §7.5). The content is laid
-    out once; the colophon's page and the blank pages are tiny documents of their own."""
-    master = ctx.rendered.html
+def _paginate(ctx: BuildContext, master: str, render, pad_to: int):
+    """Saddle stitching needs a multiple of ``pad_to`` pages, and the colophon (版记) belongs
+    at the foot of the last page (GB/T 9704). The body is laid out first; when it and the
+    colophon run a little over a block of pages, the layout is tightened within the style's
+    bounds (copy fitting). Otherwise blank pages (no folio) go before the colophon, alone on
+    the last page. The colophon's page and the blank pages are tiny documents of their own."""
     start = master.find(COLOPHON)
-    if start < 0 or pad_to == 1:
-        document = render(master)
-        return _with_blank_pages(ctx, render, document.pages, document, -len(document.pages) % pad_to)
-    end = master.index(COLOPHON_END, start) + len(COLOPHON_END)
-    body = render(master[:start] + master[end:])
-    if len(body.pages) % pad_to == 0:  # the colophon could only share the last page: try it
-        shared = render(master)
+    if pad_to == 1:
+        return _on_last_page(render(master), 0, pad_to)
+    body_html = master if start < 0 else master[:start] + master[master.index(COLOPHON_END, start) + len(COLOPHON_END):]
+    body = render(body_html)
+    back = render(_back_page_html(master, start)) if start >= 0 else None
+    style = ctx.rendered.style
+    colophon = box_height(back.pages[0], COLOPHON_ID) if back else 0.0
+    spill = _spill_px(body.pages, pad_to, colophon, style)
+    spilled = max(0, lines(spill, style)) if spill else 0
+    if back is not None and len(body.pages) % pad_to == 0 and (spill is None or spill <= 0):
+        shared = render(master)  # the colophon should fit the last page
         if len(shared.pages) == len(body.pages):
-            return shared
-    back = render(_back_page_html(master, start, end))
-    padding = -(len(body.pages) + len(back.pages)) % pad_to
-    return _with_blank_pages(ctx, render, body.pages, body, padding, back.pages)
+            return _on_last_page(shared, 0, pad_to)
+        spilled = max(spilled, 1)  # it did not, by a hair: a line or so to fit
+    if spill is not None and 0 < spilled <= fit_bounds(style)["max_spill_lines"] and can_tighten(style):
+        target = len(body.pages) - len(body.pages) % pad_to or len(body.pages)
+        fitted = _tightened(master, render, target)
+        if fitted is not None:
+            document, level = fitted
+            return _on_last_page(document, spilled, pad_to, level)
+    return _padded(ctx, render, body, back, pad_to, spilled)
 
 
-def _with_blank_pages(ctx: BuildContext, render, pages, document, count: int, after=()):
-    if not count and not after:
-        return document
+def _spill_px(pages, pad_to: int, colophon: float | None, style: Style) -> float | None:
+    """How far the body and the colophon run over the last full block of ``pad_to`` pages
+    (px; 0 or less: they fit), or None when the pages can't be measured."""
+    count = len(pages)
+    target = count - count % pad_to
+    if not target or colophon is None:
+        return None
+    gap = line_pitch_px(style)  # the colophon's space above it, about a line
+    over = [used_height(page) for page in pages[target:]]
+    if any(height is None for height in over):
+        return None
+    if over:
+        return sum(over) + (colophon + gap if colophon else 0)
+    last_used, last_room = used_height(pages[target - 1]), content_height(pages[target - 1])
+    if last_used is None or last_room is None:
+        return None
+    return (colophon + gap if colophon else 0) - (last_room - last_used)
+
+
+def _tightened(master: str, render, target: int):
+    """The first fitting level, gentlest first, whose layout ends on page ``target``, with
+    that level; None when even the tightest runs over (or a level drops a whole page, which
+    would break the block of pages again)."""
+    for level in FIT_LEVELS:
+        document = render(master, level)
+        if len(document.pages) <= target:
+            return (document, level) if len(document.pages) == target else None
+    return None
+
+
+def _on_last_page(document, spilled: int, pad_to: int, level: float = 0.0):
+    """The colophon shares the last content page: it goes to the page's foot."""
+    if document.pages:
+        move_to_foot(document.pages[-1], COLOPHON_ID)
+    return document, FitReport(len(document.pages), 0, spilled, level, pad_to=pad_to)
+
+
+def _padded(ctx: BuildContext, render, body, back, pad_to: int, spilled: int):
+    after = back.pages if back is not None else []
+    count = -(len(body.pages) + len(after)) % pad_to
     blank = render(_blank_pages_html(ctx, count)).pages if count else []
-    return document.copy([*pages, *blank, *after])
+    document = body.copy([*body.pages, *blank, *after]) if (blank or after) else body
+    report = FitReport(len(document.pages), count, spilled, 0.0, spilled if count else 0, pad_to)
+    return document, report
 
 
-def _back_page_html(master: str, start: int, end: int) -> str:
+def _back_page_html(master: str, start: int) -> str:
     """The master's head and styles with only the colophon in its body, on its own page."""
+    end = master.index(COLOPHON_END, start) + len(COLOPHON_END)
     head = master[: master.index("<body>")]
     colophon = master[start:end].replace(COLOPHON, '<footer class="colophon own-page"', 1)
-    return f"{head}<body>\n{colophon}\n</body>\n</html>\n"
+    return f'{head}<body class="back-page">\n{colophon}\n</body>\n</html>\n'
 
 
 def _base_url(ctx: BuildContext) -> str:

@@ -1,0 +1,109 @@
+"""Copy fitting (拼版): an issue that runs a few lines over a block of four pages is tightened
+within the style's bounds instead of getting blank pages; the colophon sits at the foot of the
+last page; every layout reports pages, blank pages and the lines to cut."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import build_clean
+from typeset.render import render_master
+from typeset.resources import sample_issue_dir
+from typeset.sources import load
+from typeset.styles import load_style
+from typeset.writers import BuildContext
+from typeset.writers.copyfit import FitReport, fitted_style
+from typeset.writers.layout import print_document
+
+pytestmark = pytest.mark.slow
+PT_PER_MM = 72 / 25.4
+FILLER = "协会组织会员单位开展学习交流活动，第{:03d}次座谈会反响良好。"  # shorter than a line
+
+
+def padded_issue(root, lines: int):
+    """The sample issue with ``lines`` one-line paragraphs added to its last news item."""
+    folder = root / f"issue-{lines}"
+    shutil.copytree(sample_issue_dir(), folder)
+    (text,) = folder.glob("*.txt")
+    extra = "\n".join(FILLER.format(k) for k in range(lines))
+    text.write_text(text.read_text(encoding="utf-8").rstrip("\n") + "\n" + extra + "\n", encoding="utf-8")
+    return folder
+
+
+def lay_out(folder):
+    ctx = BuildContext(render_master(load(folder).bulletin), folder)
+    document = print_document(ctx)
+    return document, ctx.shared["fit_report"]
+
+
+@pytest.fixture(scope="module")
+def eight_pages_full(tmp_path_factory):
+    """How many filler lines make the sample end exactly at the foot of page 8, with its
+    colophon: measured once from an issue that runs over."""
+    root = tmp_path_factory.mktemp("calibrate")
+    probe = 170
+    _, report = lay_out(padded_issue(root, probe))
+    assert report.spill_lines > 12 and report.blank >= 2, report  # runs well over page 8: not fitted
+    return probe - report.spill_lines
+
+
+@pytest.mark.parametrize("over", [1, 4, 9])
+def test_a_small_spill_is_fitted_with_at_most_one_blank_page(tmp_path, eight_pages_full, over):
+    document, report = lay_out(padded_issue(tmp_path, eight_pages_full + over))
+    assert abs(report.spill_lines - over) <= 1, report
+    assert report.pages == len(document.pages) and report.pages % 4 == 0
+    assert report.blank <= 1, report
+    assert report.tightened > 0, report
+
+
+def test_a_full_block_needs_no_fitting(tmp_path, eight_pages_full):
+    document, report = lay_out(padded_issue(tmp_path, eight_pages_full - 2))
+    assert report == FitReport(8, 0, 0, 0.0, 0, 4)
+    assert report.note == "印刷版共 8 页，无空白页。"
+
+
+def test_fitted_issue_keeps_every_line_and_puts_the_colophon_at_the_foot(tmp_path, eight_pages_full):
+    folder = padded_issue(tmp_path, eight_pages_full + 6)
+    result = build_clean(folder, tmp_path / "out", ["pdf"])
+    pages = subprocess.run(["pdftotext", "-layout", str(result.files["pdf"]), "-"], capture_output=True,
+                           text=True, check=True).stdout.split("\f")[:-1]
+    assert len(pages) == 8
+    last = [line for line in pages[-1].splitlines() if line.strip()]
+    assert "共印300份" in last[-2] and re.search(r"—\s*8\s*—", last[-1]), last[-3:]
+    assert FILLER.format(eight_pages_full + 5) in pages[-1].replace(" ", "")
+    assert all(page.strip() for page in pages), "no blank page"
+    bbox = subprocess.run(["pdftotext", "-bbox", "-f", "8", "-l", "8", str(result.files["pdf"]), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    words = [(float(m.group(1)), m.group(2)) for m in re.finditer(r'yMax="([\d.]+)">([^<]*)</word>', bbox)]
+    type_area_bottom = 297 * PT_PER_MM - 22 * PT_PER_MM
+    print_run = next(y for y, text in words if "共印300份" in text)
+    assert type_area_bottom - 15 < print_run < type_area_bottom, "the colophon stands at the foot of the type area"
+    colophon_top = next(y for y, text in words if text.startswith("报："))
+    body_bottom = max(y for y, text in words if y < colophon_top - 20)
+    assert colophon_top - body_bottom > 3 * 17.85, "pushed down, well apart from the last text line"
+    layout = subprocess.run(["pdftotext", "-bbox-layout", "-f", "2", "-l", "2", str(result.files["pdf"]), "-"],
+                            capture_output=True, text=True, check=True).stdout
+    lines = [(float(a), float(b)) for a, b in re.findall(r'<line xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"', layout)]
+    left, right = min(x for x, _ in lines), max(end for _, end in lines)
+    ragged = [k for k, (_, end) in enumerate(lines[:-1]) if end < right - 0.1 and lines[k + 1][0] < left + 15]
+    assert len(lines) > 30 and ragged == [], "the tightened body is still justified: only a paragraph's last line is short"
+
+
+def test_a_large_spill_reports_the_lines_to_cut(tmp_path):
+    document, report = lay_out(padded_issue(tmp_path, 0))  # the sample: five pages and a bit
+    assert report.blank == 2 and report.tightened == 0
+    assert 10 < report.cut_lines < 30
+    assert report.note == f"印刷版共 8 页，空白 2 页；再删约 {report.cut_lines} 行可减少 4 页。"
+
+
+def test_fitted_style_stays_within_the_declared_bounds():
+    style = load_style("default")
+    assert fitted_style(style, 0).geometry("A4")["line_height"] == 1.7
+    tight = fitted_style(style, 1.0)
+    assert tight.geometry("A4")["line_height"] == 1.62
+    assert tight.type["space_scale"] == 0.6
+    assert fitted_style(style, 0.5).geometry("A4")["line_height"] == 1.66
