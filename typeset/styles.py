@@ -12,6 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from typeset import toml_errors
 from typeset.errors import ConfigError, StyleError
 from typeset.resources import styles_dir
 
@@ -111,7 +112,8 @@ def _read_manifest(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"版式清单格式错误（{exc}）。", path) from None
+        message, line = toml_errors.explain(path.read_text(encoding="utf-8"), exc)
+        raise ConfigError(f"版式清单{message}", path, line) from None
 
 
 def _deep_update(target: dict[str, Any], source: dict[str, Any]) -> None:
