@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jinja2
 
-from typeset import __version__, sandbox
+from typeset import provenance, sandbox
 from typeset.model import Bulletin, IssueMeta
 from typeset.resources import templates_dir
 from typeset.styles import Style, load_style
@@ -84,7 +84,7 @@ def render_master(bulletin: Bulletin) -> Rendered:
         meta=bulletin.meta,
         sections=bulletin.sections,
         css=css,
-        version=__version__,
+        version=provenance.generator_version(),
         timestamp=timestamp(bulletin.meta),
         date_label=date_label(bulletin.meta.date),
         keywords=keywords(bulletin),
