@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -45,13 +46,41 @@ def folder_with(tmp_path: Path, key: str, line: str) -> Path:
     return folder
 
 
-def huikan_build(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+@dataclass
+class Ran:
+    returncode: int
+    stderr: str
+
+
+def huikan_build(tmp_path: Path, *args: str) -> Ran:
+    """``huikan build … -f html`` in a fresh process: the real command, end to end."""
     env = dict(os.environ, PYTHONPATH=str(ROOT), SOURCE_DATE_EPOCH="1401408000")
-    return subprocess.run([sys.executable, "-m", "typeset", "build", *args, "-f", "html", "-o", str(tmp_path / "out")],
+    done = subprocess.run([sys.executable, "-m", "typeset", "build", *args, "-f", "html", "-o", str(tmp_path / "out")],
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    return Ran(done.returncode, done.stderr)
 
 
-def assert_one_chinese_line(result: subprocess.CompletedProcess, *names: str) -> str:
+@pytest.fixture
+def huikan(tmp_path, capsys, monkeypatch):
+    """The same command through ``typeset.cli.main`` in this process (the CLI wiring without
+    a Python start-up per case)."""
+    from typeset.cli import main
+
+    def run(*args: str) -> Ran:
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", "1401408000")
+        monkeypatch.setattr(sys, "argv", ["huikan", "build", *args, "-f", "html", "-o", str(tmp_path / "out")])
+        capsys.readouterr()
+        try:
+            main()
+            code = 0
+        except SystemExit as exit_:
+            code = exit_.code
+        return Ran(code, capsys.readouterr().err)
+    return run
+
+
+def assert_one_chinese_line(result: Ran, *names: str) -> str:
     assert result.returncode == 2, (result.returncode, result.stderr)
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
@@ -91,10 +120,17 @@ TOML_CASES = {
 
 
 @pytest.mark.parametrize("case", list(TOML_CASES))
-def test_bad_issue_toml_is_one_chinese_line_with_key_and_line(tmp_path, case):
+def test_bad_issue_toml_is_one_chinese_line_with_key_and_line(tmp_path, huikan, case):
     key, line, names = TOML_CASES[case]
     folder = folder_with(tmp_path, key, line)
-    assert_one_chinese_line(huikan_build(tmp_path, str(folder)), *names)
+    assert_one_chinese_line(huikan(str(folder)), *names)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("case", ["year-2108", "title-bell", "chinese-quotes"])
+def test_bad_issue_toml_through_a_fresh_process(tmp_path, case):
+    key, line, names = TOML_CASES[case]
+    assert_one_chinese_line(huikan_build(tmp_path, str(folder_with(tmp_path, key, line))), *names)
     assert not (tmp_path / "out").exists()
 
 
@@ -107,17 +143,17 @@ OPTION_CASES = {
 
 
 @pytest.mark.parametrize("case", list(OPTION_CASES))
-def test_bad_option_values_name_the_option(tmp_path, case):
+def test_bad_option_values_name_the_option(tmp_path, huikan, case):
     args, names = OPTION_CASES[case]
-    line = assert_one_chinese_line(huikan_build(tmp_path, str(sample_issue_dir()), *args), *names)
+    line = assert_one_chinese_line(huikan(str(sample_issue_dir()), *args), *names)
     assert "issue.toml" not in line
     assert not (tmp_path / "out").exists()
 
 
-def test_bad_option_values_of_a_single_text_file_are_refused(tmp_path):
+def test_bad_option_values_of_a_single_text_file_are_refused(tmp_path, huikan):
     source = tmp_path / "会刊.txt"
     shutil.copy(sample_issue_dir() / "000_ba500d8529fedb8f.txt", source)
-    assert_one_chinese_line(huikan_build(tmp_path, str(source), "--title", "会刊\u202e"), "--title", "U+202E")
+    assert_one_chinese_line(huikan(str(source), "--title", "会刊\u202e"), "--title", "U+202E")
 
 
 def test_unknown_key_is_a_warning_with_a_did_you_mean(tmp_path, caplog):
