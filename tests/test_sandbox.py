@@ -122,3 +122,18 @@ def test_legitimate_overrides_still_render(issue_copy):
     html = render_issue(issue_copy)
     assert "<p class=banner>两新党建·特刊</p>" in html
     assert "max-width: 420.0pt; color: #333" in html
+
+
+@pytest.mark.parametrize("folder, name", [("templates", "master.html.j2"), ("style", "common.css.j2")])
+def test_a_symlinked_override_folder_pointing_outside_is_refused(issue_copy, tmp_path, folder, name):
+    write(tmp_path / "elsewhere" / name, "SECRET\n")
+    (issue_copy / folder).symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    with pytest.raises(StyleError, match="之外"):
+        render_issue(issue_copy)
+
+
+def test_an_issue_folder_reached_through_a_symlink_keeps_its_overrides(issue_copy, tmp_path):
+    write(issue_copy / "style" / "screen.css.j2", "body { color: #123 }\n")
+    link = tmp_path / "link"
+    link.symlink_to(issue_copy, target_is_directory=True)
+    assert "body { color: #123 }" in render_issue(link)

@@ -37,6 +37,7 @@ def template_env(style: Style, issue_root: Path | None, paged: bool = True) -> j
     search.append(templates_dir())
     env = sandbox.environment(
         search,
+        issue_root,
         autoescape=jinja2.select_autoescape(["html", "xhtml", "html.j2", "xhtml.j2", "xml.j2"], default=True),
     )
     latin_gap = style.type.get("cjk_latin_space", "none") == "quarter"
@@ -48,7 +49,7 @@ def render_css(style: Style, name: str, paper: str) -> str:
     """Render ``<name>.css.j2`` of the style with its manifest values."""
     filename = f"{name}.css.j2"
     style.find(filename)  # a missing stylesheet names the style and where it looked
-    env = sandbox.environment(style.search_path, autoescape=False, keep_trailing_newline=False)
+    env = sandbox.environment(style.search_path, style.issue_root, autoescape=False, keep_trailing_newline=False)
     return sandbox.render(env, filename, style=style, geo=style.geometry(paper))
 
 

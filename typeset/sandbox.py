@@ -51,26 +51,28 @@ def _repeat_count(left, right) -> int:
 
 class ConfinedLoader(jinja2.FileSystemLoader):
     """A ``FileSystemLoader`` (which already refuses ``..``) that also refuses a file whose real
-    path, after symlinks, lies outside every search folder."""
+    path, after symlinks (of the file or of any folder on the way), lies outside the issue folder
+    and the bundled styles and templates."""
 
-    def __init__(self, folders: Sequence[Path]):
+    def __init__(self, folders: Sequence[Path], issue_root: Path | None):
         super().__init__([str(folder) for folder in folders])
-        self.roots = [Path(folder).resolve() for folder in folders]
+        self.boundaries = [Path(root).resolve() for root in (issue_root, styles_dir(), templates_dir()) if root]
 
     def get_source(self, environment, template):
         try:
             source, filename, uptodate = super().get_source(environment, template)
         except UnicodeDecodeError:
             raise StyleError(f"模板“{template}”不是 UTF-8 编码的文本，请另存为 UTF-8。") from None
-        if not any(Path(filename).resolve().is_relative_to(root) for root in self.roots):
+        if not any(Path(filename).resolve().is_relative_to(root) for root in self.boundaries):
             raise StyleError("模板文件指向本期文件夹之外（符号链接）：只能使用文件夹内的模板，请换成普通文件。", filename)
         return source, filename, uptodate
 
 
-def environment(folders: Sequence[Path], **options) -> jinja2.Environment:
-    """A sandboxed environment over ``folders`` (most specific first)."""
+def environment(folders: Sequence[Path], issue_root: Path | None, **options) -> jinja2.Environment:
+    """A sandboxed environment over ``folders`` (most specific first), confined to the issue
+    folder ``issue_root`` (None: a single text file, no overrides) and our own files."""
     options = {"undefined": jinja2.StrictUndefined, "keep_trailing_newline": True, **options}
-    return StrictSandbox(loader=ConfinedLoader(folders), **options)
+    return StrictSandbox(loader=ConfinedLoader(folders, issue_root), **options)
 
 
 def render(env: jinja2.Environment, name: str, **values) -> str:

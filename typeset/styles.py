@@ -27,6 +27,7 @@ class Style:
     name: str
     search_path: tuple[Path, ...]  # most specific first
     manifest: dict[str, Any]
+    issue_root: Path | None = None  # the issue folder whose style/ is searched first, if any
 
     def find(self, filename: str) -> Path:
         for folder in self.search_path:
@@ -84,7 +85,7 @@ def load_style(name: str, issue_root: Path | None = None) -> Style:
     manifest: dict[str, Any] = {}
     for _, data in reversed(chain):  # base first, the chosen style last wins
         _deep_update(manifest, data)
-    return Style(name, tuple(search), manifest)
+    return Style(name, tuple(search), manifest, issue_root)
 
 
 def available_styles() -> list[str]:
