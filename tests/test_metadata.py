@@ -18,9 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from ebooklib import epub
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
 
 from typeset import config
-from typeset.epub.package import rezip
+from typeset.epub.package import new_book, rezip, write
 from typeset.errors import ConfigError
 from typeset.resources import sample_issue_dir
 from typeset.sources import load
@@ -205,3 +209,24 @@ def test_the_accepted_years_fit_every_edition(year):
         archive.writestr("EPUB/toc.ncx", "<ncx/>")
     with zipfile.ZipFile(io.BytesIO(rezip(raw.getvalue(), dt.date(year, 12, 31)))) as archive:
         assert archive.getinfo("mimetype").date_time[0] == max(year, 1980)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=st.text(min_size=1, max_size=20), publisher=st.text(min_size=1, max_size=40))
+def test_any_accepted_title_and_publisher_make_a_well_formed_epub_package(title, publisher):
+    """What validation lets through, the EPUB's package documents can carry (a control character
+    in the publisher made an EPUB that failed EPUBCheck)."""
+    values = config.merge(config.DEFAULTS, {"year": 2014, "number": 5, "date": dt.date(2014, 5, 30),
+                                            "title": title, "publisher": publisher})
+    try:
+        config.check_values(values)
+    except ConfigError:
+        return
+    meta = config.make_meta(values)
+    book = new_book(meta, has_cover=False, has_pages=False)
+    book.add_item(epub.EpubNcx())
+    with zipfile.ZipFile(io.BytesIO(write(book, meta))) as package:
+        opf = etree.fromstring(package.read("EPUB/content.opf"))
+        etree.fromstring(package.read("EPUB/toc.ncx"))
+    texts = "".join(opf.itertext())
+    assert title in texts and publisher in texts
