@@ -62,6 +62,9 @@ def test_exploit_from_the_issue_runs_no_command(issue_copy, tmp_path, where):
     "{{ 'x' * 1000000000 }}",
     "{{ 9 ** 99999999 }}",
     "{% for i in range(10000000) %}{% endfor %}",
+    "{{ 'x'.ljust(1000000000) }}",
+    "{{ 'x'|center(1000000000) }}",
+    "{{ 'x'|indent(width=1000000000) }}",
 ])
 def test_forbidden_constructs_are_a_style_error_naming_the_line(issue_copy, payload):
     path = write(issue_copy / "templates" / "master.html.j2", "{% extends \"base.html.j2\" %}\n"

@@ -3,9 +3,10 @@
 
 - Jinja's ``ImmutableSandboxedEnvironment``: no underscore attributes (so no
   ``cycler.__init__.__globals__.os``), no calls that change lists or dicts, ranges capped;
-  stricter still, no huge strings or lists from ``*`` and no ``**`` at all.
+  stricter still, no huge strings or lists from ``*``, ``ljust(10**9)`` or ``|center``, and no
+  ``**`` at all.
 - A confined loader: a template (or an ``include``/``import``/``extends`` target) is read only
-  when its real path, symlinks followed, lies inside one of the search folders.
+  when its real path, symlinks followed, lies inside the issue folder or our own files.
 - Every template mistake becomes one ``StyleError`` naming the template file and line.
 """
 
@@ -40,6 +41,12 @@ class StrictSandbox(ImmutableSandboxedEnvironment):
             raise SecurityError(f"重复的文字或列表超过 {MAX_REPEAT} 项")
         return operator.mul(left, right)
 
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's own signature)
+        """No call may ask for a size past ``MAX_REPEAT`` (``'x'.ljust(1000000000)``)."""
+        if any(isinstance(arg, int) and arg > MAX_REPEAT for arg in (*args, *kwargs.values())):
+            raise SecurityError(f"参数超过 {MAX_REPEAT}")
+        return super().call(__context, __obj, *args, **kwargs)
+
 
 def _repeat_count(left, right) -> int:
     """How long ``left * right`` would be when it repeats a string or list (0 for numbers)."""
@@ -72,7 +79,22 @@ def environment(folders: Sequence[Path], issue_root: Path | None, **options) -> 
     """A sandboxed environment over ``folders`` (most specific first), confined to the issue
     folder ``issue_root`` (None: a single text file, no overrides) and our own files."""
     options = {"undefined": jinja2.StrictUndefined, "keep_trailing_newline": True, **options}
-    return StrictSandbox(loader=ConfinedLoader(folders, issue_root), **options)
+    env = StrictSandbox(loader=ConfinedLoader(folders, issue_root), **options)
+    for name in SIZED_FILTERS:  # filters are not calls the sandbox sees: cap their widths here
+        env.filters[name] = _capped(env.filters[name])
+    return env
+
+
+SIZED_FILTERS = ("center", "indent", "wordwrap", "truncate")
+
+
+def _capped(jinja_filter):
+    def capped(*args, **kwargs):
+        if any(isinstance(arg, int) and arg > MAX_REPEAT for arg in (*args[1:], *kwargs.values())):
+            raise SecurityError(f"参数超过 {MAX_REPEAT}")
+        return jinja_filter(*args, **kwargs)
+    capped.__dict__.update(jinja_filter.__dict__)  # keeps Jinja's pass_environment/pass_eval_context marks
+    return capped
 
 
 def render(env: jinja2.Environment, name: str, **values) -> str:
