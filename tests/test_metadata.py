@@ -173,7 +173,8 @@ def test_unknown_key_named_in_chinese_suggests_the_english_key(tmp_path, caplog)
     folder = folder_with(tmp_path, "print_run", '"印数" = 300')
     with caplog.at_level(logging.WARNING, logger="typeset"):
         load(folder)
-    assert any("“print_run”（印数）" in record.getMessage() for record in caplog.records)
+    assert any("issue.toml:11" in record.getMessage() and "“print_run”（印数）" in record.getMessage()
+               for record in caplog.records)
 
 
 def test_unknown_key_through_the_command_builds_and_warns(tmp_path):

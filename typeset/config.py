@@ -68,7 +68,7 @@ DEFAULTS: dict[str, Any] = {
 
 def key_line(text: str, name: str) -> int | None:
     """The line where ``name = …`` is written in a TOML text, for error messages."""
-    match = re.search(rf"^[ \t]*{re.escape(name)}[ \t]*=", text, re.MULTILINE)
+    match = re.search(rf"^[ \t]*([\"']?){re.escape(name)}\1[ \t]*=", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
