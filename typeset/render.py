@@ -9,8 +9,7 @@ from pathlib import Path
 
 import jinja2
 
-from typeset import __version__
-from typeset.errors import StyleError
+from typeset import provenance, sandbox
 from typeset.model import Bulletin, IssueMeta
 from typeset.resources import templates_dir
 from typeset.styles import Style, load_style
@@ -36,11 +35,10 @@ def template_env(style: Style, issue_root: Path | None, paged: bool = True) -> j
         search.append(issue_root / "templates")
     search += [folder / "templates" for folder in style.search_path]
     search.append(templates_dir())
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(p) for p in search]),
+    env = sandbox.environment(
+        search,
+        issue_root,
         autoescape=jinja2.select_autoescape(["html", "xhtml", "html.j2", "xhtml.j2", "xml.j2"], default=True),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
     )
     latin_gap = style.type.get("cjk_latin_space", "none") == "quarter"
     env.filters["cjk"] = partial(cjk, joiners=paged, latin_gap=latin_gap)
@@ -49,9 +47,10 @@ def template_env(style: Style, issue_root: Path | None, paged: bool = True) -> j
 
 def render_css(style: Style, name: str, paper: str) -> str:
     """Render ``<name>.css.j2`` of the style with its manifest values."""
-    path = style.find(f"{name}.css.j2")
-    template = jinja2.Template(path.read_text(encoding="utf-8"), undefined=jinja2.StrictUndefined)
-    return template.render(style=style, geo=style.geometry(paper))
+    filename = f"{name}.css.j2"
+    style.find(filename)  # a missing stylesheet names the style and where it looked
+    env = sandbox.environment(style.search_path, style.issue_root, autoescape=False, keep_trailing_newline=False)
+    return sandbox.render(env, filename, style=style, geo=style.geometry(paper))
 
 
 def date_label(date: dt.date) -> str:
@@ -80,15 +79,13 @@ def render_master(bulletin: Bulletin) -> Rendered:
     style = load_style(bulletin.meta.style, root)
     env = template_env(style, root)
     css = {name: render_css(style, name, bulletin.meta.paper) for name in ("common", "screen", "print")}
-    try:
-        template = env.get_template("master.html.j2")
-    except jinja2.TemplateNotFound as exc:
-        raise StyleError(f"找不到模板 {exc.name}（查找过：{'、'.join(env.loader.searchpath)}）。") from None
-    html = template.render(
+    html = sandbox.render(
+        env,
+        "master.html.j2",
         meta=bulletin.meta,
         sections=bulletin.sections,
         css=css,
-        version=__version__,
+        version=provenance.generator_version(),
         timestamp=timestamp(bulletin.meta),
         date_label=date_label(bulletin.meta.date),
         keywords=keywords(bulletin),

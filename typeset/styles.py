@@ -12,6 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from typeset import toml_errors
 from typeset.errors import ConfigError, StyleError
 from typeset.resources import styles_dir
 
@@ -26,6 +27,7 @@ class Style:
     name: str
     search_path: tuple[Path, ...]  # most specific first
     manifest: dict[str, Any]
+    issue_root: Path | None = None  # the issue folder whose style/ is searched first, if any
 
     def find(self, filename: str) -> Path:
         for folder in self.search_path:
@@ -83,7 +85,7 @@ def load_style(name: str, issue_root: Path | None = None) -> Style:
     manifest: dict[str, Any] = {}
     for _, data in reversed(chain):  # base first, the chosen style last wins
         _deep_update(manifest, data)
-    return Style(name, tuple(search), manifest)
+    return Style(name, tuple(search), manifest, issue_root)
 
 
 def available_styles() -> list[str]:
@@ -111,7 +113,8 @@ def _read_manifest(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"版式清单格式错误（{exc}）。", path) from None
+        message, line = toml_errors.explain(path.read_text(encoding="utf-8"), exc)
+        raise ConfigError(f"版式清单{message}", path, line) from None
 
 
 def _deep_update(target: dict[str, Any], source: dict[str, Any]) -> None:

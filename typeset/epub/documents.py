@@ -13,6 +13,7 @@ import jinja2
 from lxml import etree
 
 from typeset.model import Article, Bulletin, Section
+from typeset import sandbox
 from typeset.render import overrides_root, template_env
 
 LOGGER = logging.getLogger("typeset.epub")
@@ -50,7 +51,7 @@ def environment(ctx) -> jinja2.Environment:
 def render_document(env: jinja2.Environment, template: str, uid: str, file_name: str, title: str,
                     properties: list[str] | None = None, **values) -> Document:
     """Render a template, drop the characters XML forbids (with a warning) and parse it."""
-    text = env.get_template(template).render(title=title, **values)
+    text = sandbox.render(env, template, title=title, **values)
     found = sorted(set(FORBIDDEN.findall(text)))
     if found:
         codes = "、".join(f"U+{ord(ch):04X}" for ch in found)

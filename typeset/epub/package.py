@@ -103,7 +103,8 @@ def write(book: epub.EpubBook, meta: IssueMeta) -> bytes:
 
 
 def rezip(data: bytes, date: dt.date) -> bytes:
-    stamp = (date.year, date.month, date.day, 0, 0, 0) if date.year >= 1980 else (1980, 1, 1, 0, 0, 0)
+    # A ZIP entry's date runs from 1980 to 2107 (config keeps issue dates within that, too).
+    stamp = min(max((date.year, date.month, date.day, 0, 0, 0), (1980, 1, 1, 0, 0, 0)), (2107, 12, 31, 0, 0, 0))
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         entries = {name: source.read(name) for name in source.namelist()}
     entries[APPLE_OPTIONS_PATH] = APPLE_OPTIONS

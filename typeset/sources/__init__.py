@@ -162,7 +162,7 @@ def _load_text_file(path: Path, options: dict[str, Any]) -> Loaded:
     src = read_source_file(path, root)
     assumed = _assumed_metadata(path, options)
     merged = config.merge(config.DEFAULTS, assumed, options)
-    config.check_values(merged)
+    config.check_values(merged, options=options)
     meta = config.make_meta(merged)
     sections = (Section(title="", articles=read_articles(src.text, src.name), file=src.name),)
     notes = tuple(f"未指定{label}，假定为：{value}" for label, value in _describe(assumed, options))
