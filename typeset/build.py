@@ -29,6 +29,7 @@ class BuildResult:
     notes: tuple[str, ...] = ()
     warnings: list[str] = field(default_factory=list)
     findings: list = field(default_factory=list)  # what `huikan check` reports, errors forced through included
+    pages: str = ""  # the print layout's summary line: pages, blank pages, how many lines to cut
 
 
 class WarningCollector(logging.Handler):
@@ -91,9 +92,10 @@ def validate(ctx: BuildContext, chosen: list[str]) -> None:
 
         make_cover(meta, ctx.rendered.style, ctx.bulletin.root)
     if ctx.options.get("press"):
-        from typeset.writers.press import press_css
+        from typeset.writers.press import cmyk_style, output_intent_css
 
-        press_css(ctx)
+        output_intent_css(ctx)
+        cmyk_style(ctx.rendered.style)
 
 
 def build(
@@ -130,7 +132,13 @@ def build(
         except BaseException:
             remove_if_empty(created, target)
             raise
-    return BuildResult(target, files, loaded.notes, collector.messages, findings)
+    return BuildResult(target, files, loaded.notes, collector.messages, findings, fit_summary(ctx))
+
+
+def fit_summary(ctx: BuildContext) -> str:
+    """The print layout's one line (pages, blank pages, lines to cut), when a layout ran."""
+    report = ctx.shared.get("fit_report")
+    return report.note if report is not None else ""
 
 
 def _write(ctx: BuildContext, chosen: list[str], stage: Progress, collector, strict_findings) -> dict[str, Path]:

@@ -134,6 +134,8 @@ def _report_files(result) -> None:
 
     for name, path in result.files.items():
         typer.echo(visible(f"{writers()[name].label}：{path}"))
+    if result.pages:
+        typer.echo(visible(result.pages))
     typer.echo(visible(f"完成：文件在 {result.out_dir}"))
 
 
