@@ -1,0 +1,26 @@
+/* The search page: Pagefind's UI, results linked relative to wherever the site lives
+   (a subfolder of any host), and the query kept in the URL (search.html?q=…) so it can be shared. */
+(function () {
+  "use strict";
+  var offline = document.getElementById("search-offline");
+  if (location.protocol === "file:" || typeof PagefindUI === "undefined") {
+    offline.hidden = false;
+    return;
+  }
+  var ui = new PagefindUI({
+    element: "#search",
+    baseUrl: new URL(".", location.href).pathname,
+    showSubResults: true,
+    showImages: false,
+    processTerm: function (term) {
+      var url = new URL(location.href);
+      url.searchParams.set("q", term);
+      history.replaceState(null, "", url);
+      return term;
+    }
+  });
+  var query = new URLSearchParams(location.search).get("q");
+  if (query) {
+    ui.triggerSearch(query);
+  }
+})();
