@@ -29,6 +29,8 @@ def library_command(
 
     started = time.monotonic()
     result = build_library(archive, out, workers=jobs, force=rebuild)
+    for finding in result.findings:
+        typer.echo(f"提示：{finding}", err=True)
     for warning in result.warnings:
         typer.echo(f"警告：{warning}", err=True)
     typer.echo(f"已排版 {len(result.built)} 期，未改动 {len(result.reused)} 期，"

@@ -12,6 +12,9 @@
     baseUrl: new URL(".", location.href).pathname,
     showSubResults: true,
     showImages: false,
+    // Pagefind splits a Chinese query into words and also matches each part alone (网格化 →
+    // 网格 + 化); favouring matches as long as the query puts the pages holding the whole word first.
+    ranking: { termSimilarity: 10.0 },
     processTerm: function (term) {
       var url = new URL(location.href);
       url.searchParams.set("q", term);

@@ -32,6 +32,7 @@ class LibraryResult:
     reused: list[str] = field(default_factory=list)  # issue ids left as they were
     failures: list[Failure] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)  # proof-reader hints, "folder：file:line …"
     changed: list[Path] = field(default_factory=list)  # site files written this run
     indexed: bool = False  # whether the search index was rebuilt
 
@@ -78,6 +79,7 @@ def _record(entry: Entry, outcome: Outcome, digest: str, archive: Archive, state
             result: LibraryResult) -> None:
     where = _where(entry, archive)
     result.warnings += [f"{where}：{warning}" for warning in outcome.warnings]
+    result.findings += [f"{where}：{finding}" for finding in outcome.findings]
     if outcome.error:
         result.failures.append(Failure(where, outcome.error))
         state.issues.pop(entry.issue_id, None)

@@ -14,7 +14,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from typeset.errors import TypesetError
+from typeset.errors import EnvironmentProblem, TypesetError
 
 COVER_NAME = "cover.png"
 COVER_WIDTH = 360  # pixels: a thumbnail at 2x for a 180 px wide card
@@ -32,6 +32,7 @@ class Outcome:
     issue_id: str
     files: dict[str, Path] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)  # the proof-reader's hints (not errors)
     error: str | None = None
 
 
@@ -82,7 +83,7 @@ def build_issue(job: Job) -> Outcome:
         result = build(job.folder, job.out_dir)
         files = dict(result.files)
         files["cover"] = draw_cover(files["pdf"], job.out_dir / COVER_NAME)
-        return Outcome(job.issue_id, files, list(result.warnings) + [str(f) for f in result.findings])
+        return Outcome(job.issue_id, files, list(result.warnings), [str(f) for f in result.findings])
     except TypesetError as error:
         return Outcome(job.issue_id, error=str(error))
     except Exception as error:  # noqa: BLE001 - one issue's bug must not stop the others
@@ -97,7 +98,7 @@ def draw_cover(pdf: Path, target: Path) -> Path:
     try:
         subprocess.run(command, check=True, capture_output=True, timeout=120)
     except FileNotFoundError:
-        raise TypesetError("找不到 pdftoppm（poppler-utils），无法生成封面缩略图。请运行 make system 安装。") from None
+        raise EnvironmentProblem("找不到 pdftoppm（poppler-utils），无法生成封面缩略图。请运行 make system 安装。") from None
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
         raise TypesetError("生成封面缩略图失败（pdftoppm 出错）。", pdf) from None
     return target
