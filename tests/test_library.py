@@ -279,25 +279,36 @@ def test_issue_page_has_downloads_contents_and_an_anchor_per_article(browser, se
 
 
 def search_results(browser, url):
+    """[(issue title, issue link, [article links])] as the search page lists them."""
     browser.get(url)
-    wait_for(browser, "return document.querySelectorAll('.pagefind-ui__result-link').length > 0")
-    return browser.execute_script(
-        "return [...document.querySelectorAll('.pagefind-ui__result-link')].map(a => [a.textContent, a.href])")
+    wait_for(browser, "return document.getElementById('search-status').textContent.includes('：')")
+    return browser.execute_script("""return [...document.querySelectorAll('.result')].map(r => [
+        r.querySelector('h2 a').textContent, r.querySelector('h2 a').href,
+        [...r.querySelectorAll('a.hit')].map(a => a.href)])""")
 
 
 def test_search_in_the_url_finds_the_one_issue(browser, served):
     results = search_results(browser, served + "search.html?q=" + urllib.parse.quote(GRID_WORD))
-    titles = [title for title, _ in results]
-    assert titles[0] == "两新党建 2015年第1期"  # Pagefind also lists pages matching 化 alone, after it
-    assert results[0][1].startswith(served + "2015-01/index.html")  # in the subfolder, not at /
-    assert all(href.startswith(served) for _, href in results)
+    assert [(title, link) for title, link, _ in results] == [("两新党建 2015年第1期", served + "2015-01/index.html")]
+    assert browser.find_element("id", "q").get_attribute("value") == GRID_WORD
 
 
 def test_search_result_opens_the_article_in_the_screen_edition(browser, served):
     results = search_results(browser, served + "search.html?q=" + urllib.parse.quote("詹氏"))
-    targets = [href for _, href in results if "#" in href]
-    assert targets and all(href.startswith(served) for href in targets)
+    assert {title for title, _, _ in results} == {"两新党建 2013年第3期", "两新党建 2014年第2期",
+                                                  "两新党建 2014年第3期", "两新党建 2014年第6期"}
+    targets = [href for _, _, hits in results for href in hits]
+    assert targets and all(href.startswith(served) and "#" in href for href in targets)  # under /huikan/
     browser.get(targets[0])
     anchor = urllib.parse.unquote(targets[0].split("#", 1)[1])
     text = browser.execute_script(f"return document.getElementById('{anchor}').closest('article').textContent")
     assert "詹氏" in text
+
+
+def test_search_works_from_a_folder(browser, library):
+    """From file:// (a USB stick) the page searches the plain text of search-data.js."""
+    _, site, _ = library
+    results = search_results(browser, (site / "search.html").as_uri() + "?q=" + urllib.parse.quote(GRID_WORD))
+    assert [title for title, _, _ in results] == ["两新党建 2015年第1期"]
+    (hit,) = results[0][2]
+    assert hit == (site / "2015-01" / "index.html").as_uri() + "#a1"

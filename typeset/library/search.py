@@ -3,14 +3,17 @@ the "extended" build segments Chinese). Only the issue pages are indexed, and on
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
 
 from typeset.errors import EnvironmentProblem
+from typeset.model import Article
 
 BUNDLE = "pagefind"  # the index's folder inside the site
 ISSUE_PAGES = "*/index.html"
+TEXT_INDEX = "search-data.js"  # the plain text, for a site opened from a folder (file://)
 
 
 def pagefind_executable() -> Path:
@@ -42,3 +45,19 @@ def index_site(site: Path) -> None:
 
 def has_index(site: Path) -> bool:
     return (site / BUNDLE / "pagefind.js").is_file()
+
+
+def text_index(views) -> str:
+    """Every article's plain text as a script (``window.HUIKAN_TEXT``), newest issue first: a
+    browser loads a script from ``file://`` where it refuses to fetch Pagefind's index."""
+    ordered = sorted(views, key=lambda v: (v.meta.year, v.meta.number), reverse=True)
+    issues = [{"title": f"{v.meta.title} {v.meta.issue_label}", "url": v.page,
+               "articles": [article_text(a) for a in v.bulletin.articles()]} for v in ordered]
+    return "window.HUIKAN_TEXT = " + json.dumps(issues, ensure_ascii=False, separators=(",", ":")) + ";\n"
+
+
+def article_text(article: Article) -> dict[str, str]:
+    parts = [article.title] + [b.text for b in article.blocks]
+    for item in article.items:
+        parts += [f"{item.number}、{item.title}"] + [b.text for b in item.blocks]
+    return {"id": article.id, "title": article.title or "（无题）", "text": " ".join(p.strip() for p in parts if p.strip())}

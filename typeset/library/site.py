@@ -17,7 +17,7 @@ from typeset.library.archive import Archive, Entry, Failure, read_archive
 from typeset.library.catalog import IssueView, issue_view
 from typeset.library.feeds import render_feeds
 from typeset.library.pages import write_if_changed, write_pages
-from typeset.library.search import has_index, index_site
+from typeset.library.search import TEXT_INDEX, has_index, index_site, text_index
 from typeset.library.state import SiteState, issue_digest, load_state, save_state
 from typeset.library.workers import Job, Outcome, build_all
 from typeset.outputs import ensure_dir
@@ -102,7 +102,8 @@ def _forget_removed(archive: Archive, state: SiteState, site: Path) -> None:
 
 def _write_site(archive: Archive, site: Path, views: list[IssueView], result: LibraryResult) -> None:
     result.changed = write_pages(site, archive.settings, views)
-    for name, text in sorted(render_feeds(archive.settings, views).items()):
+    generated = render_feeds(archive.settings, views) | {TEXT_INDEX: text_index(views)}
+    for name, text in sorted(generated.items()):
         if write_if_changed(site / name, text.encode("utf-8")):
             result.changed.append(site / name)
     pages_changed = any(path.name == "index.html" and path.parent != site for path in result.changed)

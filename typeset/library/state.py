@@ -21,7 +21,7 @@ from typeset.resources import styles_dir, templates_dir
 STATE_FILE = ".huikan-library.json"
 FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parent.parent
-_SITE_ONLY = ("library",)  # the site's own templates and code change pages, never editions
+_SITE_ONLY = ("library", "cli_library.py")  # the site's own templates and code: pages, never editions
 
 
 @dataclass
@@ -76,7 +76,7 @@ def _hash_tree(digest, root: Path, skip: tuple[str, ...]) -> None:
                          and not os.path.islink(os.path.join(folder, d)))
         for name in sorted(files):
             path = Path(folder, name)
-            if name.startswith(".") or path.is_symlink() or not path.is_file() or path.suffix == ".pyc":
+            if name.startswith(".") or name in skip or path.is_symlink() or not path.is_file() or path.suffix == ".pyc":
                 continue
             digest.update(f"{path.relative_to(root).as_posix()}\0{path.stat().st_size}\0".encode())
             digest.update(path.read_bytes())
