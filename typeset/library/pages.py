@@ -34,6 +34,15 @@ def site_env() -> jinja2.Environment:
     return env
 
 
+@cache
+def issue_env(style: str, root: Path | None) -> jinja2.Environment:
+    """The issue's templates and style (its own first, when it has them), compiled once a run
+    for all the issues that share them."""
+    env = template_env(load_style(style, root), root, paged=False)
+    env.filters["href"] = href
+    return env
+
+
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Write ``data`` unless the file already holds exactly these bytes; True when written."""
     try:
@@ -73,7 +82,6 @@ def render_issue(settings: Settings, view: IssueView) -> str:
     without the print edition's word joiners, so search and copy see the plain text."""
     bulletin = view.bulletin
     root = overrides_root(bulletin)
-    env = template_env(load_style(bulletin.meta.style, root), root, paged=False)
-    env.filters["href"] = href
-    template = env.get_template("library/issue.html.j2")
+    own = root is not None and any((root / name).is_dir() for name in ("templates", "style"))
+    template = issue_env(bulletin.meta.style, root if own else None).get_template("library/issue.html.j2")
     return template.render(view=view, meta=view.meta, sections=bulletin.sections, **common(settings, 1))

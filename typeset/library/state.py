@@ -66,6 +66,7 @@ def tool_digest() -> str:
     for name, root in (("code", _PACKAGE), ("styles", styles_dir()), ("templates", templates_dir())):
         digest.update(f"[{name}]\n".encode())
         _hash_tree(digest, root, skip=_SITE_ONLY + ("__pycache__", "_data"))
+    digest.update(Path(__file__).with_name("workers.py").read_bytes())  # it draws the covers
     return digest.hexdigest()
 
 

@@ -8,6 +8,7 @@ others go on.
 from __future__ import annotations
 
 import concurrent.futures
+import io
 import multiprocessing
 import os
 import subprocess
@@ -15,9 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from typeset.errors import EnvironmentProblem, TypesetError
+from typeset.outputs import atomic_write
 
 COVER_NAME = "cover.png"
 COVER_WIDTH = 360  # pixels: a thumbnail at 2x for a 180 px wide card
+COVER_COLOURS = 32  # a palette PNG: a third of the bytes of full colour, same look at this size
 
 
 @dataclass(frozen=True)
@@ -48,8 +51,7 @@ def build_all(jobs: list[Job], workers: int | None = None) -> list[Outcome]:
     if not jobs:
         return []
     count = max(1, min(workers or core_count(), len(jobs)))
-    if count == 1:
-        warm_worker()
+    if count == 1:  # in this process: WeasyPrint is imported only if an issue gets that far
         return [build_issue(job) for job in jobs]
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with concurrent.futures.ProcessPoolExecutor(count, mp_context=context, initializer=warm_worker) as pool:
@@ -91,8 +93,21 @@ def build_issue(job: Job) -> Outcome:
 
 
 def draw_cover(pdf: Path, target: Path) -> Path:
-    """The masthead page as a PNG thumbnail (poppler's pdftoppm: same PDF, same bytes)."""
-    stem = target.with_suffix("")
+    """The masthead page as a small palette PNG (pdftoppm, then Pillow: same PDF, same bytes)."""
+    from PIL import Image
+
+    raw = render_first_page(pdf, target.with_name(f".{target.stem}-full"))
+    try:
+        with Image.open(raw) as image:
+            palette = image.convert("RGB").quantize(COVER_COLOURS)
+        buffer = io.BytesIO()
+        palette.save(buffer, "PNG", optimize=True)
+    finally:
+        raw.unlink(missing_ok=True)
+    return atomic_write(target, buffer.getvalue())
+
+
+def render_first_page(pdf: Path, stem: Path) -> Path:
     command = ["pdftoppm", "-png", "-f", "1", "-l", "1", "-singlefile",
                "-scale-to-x", str(COVER_WIDTH), "-scale-to-y", "-1", str(pdf), str(stem)]
     try:
@@ -101,4 +116,4 @@ def draw_cover(pdf: Path, target: Path) -> Path:
         raise EnvironmentProblem("找不到 pdftoppm（poppler-utils），无法生成封面缩略图。请运行 make system 安装。") from None
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
         raise TypesetError("生成封面缩略图失败（pdftoppm 出错）。", pdf) from None
-    return target
+    return stem.with_suffix(".png")
