@@ -96,6 +96,16 @@ def test_two_folders_with_the_same_issue_number_fail_the_second(tmp_path):
     assert [f.where for f in result.failures] == ["y"] and "x" in result.failures[0].message
 
 
+@pytest.mark.parametrize("inside", [".", "网站", ".."])
+def test_the_site_may_not_nest_with_the_archive(tmp_path, inside):
+    from typeset.errors import OutputError
+
+    archive = tmp_path / "a" / "archive"
+    archive.mkdir(parents=True)
+    with pytest.raises(OutputError, match="不能放在会刊文库文件夹里面"):
+        build_library(archive, archive / inside)
+
+
 def test_cover_thumbnail_is_reproducible(library, tmp_path):
     _, site, _ = library
     pdf = site / "2013-01" / "2013-01.pdf"

@@ -54,8 +54,10 @@ def build_library(archive: Path, site: Path, workers: int | None = None, force: 
 
 
 def _check_places(archive: Path, site: Path) -> None:
-    if site.resolve() == archive.resolve() or archive.resolve().is_relative_to(site.resolve()):
-        raise OutputError("网站文件夹不能是会刊文库文件夹本身或它的上级，请用 --out 另选一个文件夹。", site)
+    """The site may not hold the archive nor lie inside it (it would be read as part of an issue)."""
+    archive, where = archive.resolve(), site.resolve()
+    if archive.is_relative_to(where) or where.is_relative_to(archive):
+        raise OutputError("网站文件夹不能放在会刊文库文件夹里面，也不能是它本身或它的上级。请用 --out 另选一个文件夹。", site)
 
 
 def _build(archive: Archive, site: Path, workers: int | None, force: bool) -> LibraryResult:
