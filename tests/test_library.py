@@ -96,6 +96,15 @@ def test_two_folders_with_the_same_issue_number_fail_the_second(tmp_path):
     assert [f.where for f in result.failures] == ["y"] and "x" in result.failures[0].message
 
 
+def test_a_tampered_state_file_leads_nowhere_outside_the_site(tmp_path):
+    from typeset.library.state import load_state
+
+    (tmp_path / STATE_FILE).write_text('{"format": 1, "issues": {"..": {"files": {}}, '
+                                       '"2014-01": {"files": {"pdf": "2014-01/../../x.pdf"}}, '
+                                       '"2014-02": {"digest": "d", "files": {"pdf": "2014-02/2014-02.pdf"}}}}')
+    assert list(load_state(tmp_path).issues) == ["2014-02"]
+
+
 @pytest.mark.parametrize("inside", [".", "网站", ".."])
 def test_the_site_may_not_nest_with_the_archive(tmp_path, inside):
     from typeset.errors import OutputError

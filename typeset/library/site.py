@@ -65,7 +65,8 @@ def _build(archive: Archive, site: Path, workers: int | None, force: bool) -> Li
     state = load_state(site)
     digests = {entry.issue_id: issue_digest(entry.folder) for entry in archive.entries}
     stale = [e for e in archive.entries if force or not state.is_current(e.issue_id, digests[e.issue_id], site)]
-    result.reused = [e.issue_id for e in archive.entries if e not in stale]
+    stale_ids = {e.issue_id for e in stale}
+    result.reused = [e.issue_id for e in archive.entries if e.issue_id not in stale_ids]
     outcomes = build_all([Job(e.issue_id, e.folder, site / e.issue_id) for e in stale], workers)
     for entry, outcome in zip(stale, outcomes):
         _record(entry, outcome, digests[entry.issue_id], archive, state, result)

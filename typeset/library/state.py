@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -20,6 +21,7 @@ from typeset.resources import styles_dir, templates_dir
 
 STATE_FILE = ".huikan-library.json"
 FORMAT = 1
+ISSUE_ID = re.compile(r"-?[0-9]{1,6}-[0-9]{2,6}")  # IssueMeta.issue_id: 2014-05
 _PACKAGE = Path(__file__).resolve().parent.parent
 _SITE_ONLY = ("library", "cli_library.py")  # the site's own templates and code: pages, never editions
 
@@ -44,7 +46,15 @@ def load_state(site: Path) -> SiteState:
         return SiteState()
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("issues"), dict):
         return SiteState()
-    return SiteState(data["issues"])
+    return SiteState({key: value for key, value in data["issues"].items() if _sound(key, value)})
+
+
+def _sound(issue_id: str, known) -> bool:
+    """A hand-edited state file must not lead outside the site: odd entries are forgotten (and rebuilt)."""
+    if not ISSUE_ID.fullmatch(issue_id) or not isinstance(known, dict) or not isinstance(known.get("files"), dict):
+        return False
+    return all(isinstance(path, str) and path.startswith(f"{issue_id}/") and ".." not in path.split("/")
+               for path in known["files"].values())
 
 
 def save_state(site: Path, state: SiteState) -> None:
