@@ -212,6 +212,25 @@ def test_atom_feed_lists_new_issues_first(library):
         assert resolve(site / "feed.xml", page.get("href")).is_file()
 
 
+def test_feeds_use_the_base_url_when_the_site_has_one(library):
+    import json
+
+    from typeset.library.archive import Settings, read_archive
+    from typeset.library.catalog import issue_view
+    from typeset.library.feeds import render_feeds
+
+    archive, site, _ = library
+    state = json.loads((site / STATE_FILE).read_text(encoding="utf-8"))["issues"]
+    views = [issue_view(e.bulletin, state[e.issue_id]["files"], site) for e in read_archive(archive).entries
+             if e.issue_id in state]
+    feeds = render_feeds(Settings(base_url="https://example.org/huikan/"), views)
+    year = etree.fromstring(feeds["opds/2014.xml"].encode("utf-8"))
+    hrefs = [link.get("href") for link in year.iter(f"{{{ATOM}}}link")]
+    assert hrefs and all(href.startswith("https://example.org/huikan/") for href in hrefs)
+    assert "https://example.org/huikan/2014-01/2014-01-%E5%AD%98%E6%A1%A3.pdf" in hrefs  # 存档, percent-encoded
+    assert render_feeds(Settings(base_url="https://example.org/huikan/"), views) == feeds  # no clock inside
+
+
 # --- in a real browser --------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -280,9 +299,15 @@ def test_pages_are_readable_360_px_wide(browser, served, page):
         width = browser.execute_script("return document.documentElement.scrollWidth")
         smallest = browser.execute_script(
             "return Math.min(...[...document.querySelectorAll('p, li, a')].map(e => parseFloat(getComputedStyle(e).fontSize)))")
+        outline = browser.execute_script("""return {lang: document.documentElement.lang,
+            h1: document.querySelectorAll('h1').length,
+            levels: [...document.querySelectorAll('h1, h2, h3, h4')].map(h => +h.tagName[1]),
+            unlabelled: [...document.querySelectorAll('img:not([alt]), input:not([id])')].length}""")
     finally:
         browser.set_window_size(1280, 900)
     assert width <= 360 and smallest >= 12
+    assert outline["lang"] == "zh-CN" and outline["h1"] == 1 and outline["unlabelled"] == 0
+    assert all(b - a <= 1 for a, b in zip(outline["levels"], outline["levels"][1:]))  # no skipped level
 
 
 def test_issue_page_has_downloads_contents_and_an_anchor_per_article(browser, served):
