@@ -264,6 +264,7 @@ def browser():
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--window-size=1280,900"):
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     session = webdriver.Chrome(service=Service(driver), options=options)
     yield session
     session.quit()
@@ -323,9 +324,13 @@ def test_issue_page_has_downloads_contents_and_an_anchor_per_article(browser, se
 
 
 def search_results(browser, url):
-    """[(issue title, issue link, [article links])] as the search page lists them."""
+    """[(issue title, issue link, [article links])] as the search page lists them; the page
+    logged no error (a script error, a missing file)."""
+    browser.get_log("browser")  # start afresh
     browser.get(url)
     wait_for(browser, "return document.getElementById('search-status').textContent.includes('：')")
+    errors = [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    assert errors == []
     return browser.execute_script("""return [...document.querySelectorAll('.result')].map(r => [
         r.querySelector('h2 a').textContent, r.querySelector('h2 a').href,
         [...r.querySelectorAll('a.hit')].map(a => a.href)])""")
