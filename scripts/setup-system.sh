@@ -11,6 +11,7 @@ PACKAGES=(
   qpdf                    # structural PDF check in tests
   libgs-common            # a generic CMYK ICC profile for the press edition's PDF/X output intent
   default-jre-headless    # Java for EPUBCheck
+  chromium chromium-driver  # the members' library's browser tests (headless, driven by Selenium)
   python3-venv
 )
 missing=()

@@ -180,6 +180,9 @@ def new_command(
 from typeset.cli_check import check_command  # noqa: E402  (light: no WeasyPrint)
 
 app.command("check")(_in_issue_folder(check_command))
+from typeset.cli_library import library_command  # noqa: E402
+
+app.command("library")(library_command)
 
 
 def main() -> None:

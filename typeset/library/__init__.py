@@ -1,0 +1,10 @@
+"""The members' library (会刊文库): every issue of an archive as a static site with Chinese
+full-text search, an OPDS catalog and an Atom feed. It consumes built editions through
+``typeset.build.build()`` and never sits inside it.
+
+Stages: ``archive`` (read the archive folder) → ``state`` (what changed) → ``workers`` (build
+editions in parallel) → ``catalog`` / ``pages`` / ``feeds`` (render) → ``search`` (index)."""
+
+from typeset.library.site import LibraryResult, build_library
+
+__all__ = ["LibraryResult", "build_library"]

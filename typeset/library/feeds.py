@@ -1,0 +1,73 @@
+"""The library's feeds: an OPDS 1.2 catalog (navigation feed → a feed per year → acquisition
+entries) for e-reader apps, and an Atom feed of new issues. Dates come from the issues, never
+from the clock, so the same archive gives the same bytes."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from typeset.epub.package import identifier
+from typeset.library.archive import Settings
+from typeset.library.catalog import IssueView, by_year, href
+from typeset.library.pages import site_env
+
+NEW_ISSUES = 20  # entries in the Atom feed of new issues
+EPOCH = "2000-01-01T00:00:00+00:00"  # an empty library's "updated"
+
+
+@dataclass(frozen=True)
+class Year:
+    year: int
+    issues: list[IssueView]
+    id: str
+
+    @property
+    def path(self) -> str:
+        return f"opds/{self.year}.xml"
+
+    @property
+    def updated(self) -> str:
+        return latest(self.issues)
+
+
+def latest(issues: list[IssueView]) -> str:
+    return max((v.meta.moment.isoformat() for v in issues), default=EPOCH)
+
+
+def feed_id(settings: Settings) -> str:
+    """The base URL when the site has one, else a stable UUID from the site's title."""
+    if settings.base_url:
+        return settings.base_url + "opds.xml"
+    return urn(f"urn:typeset:library:{settings.title}")
+
+
+def urn(name: str) -> str:
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
+
+
+def render_feeds(settings: Settings, issues: list[IssueView]) -> dict[str, str]:
+    """``{path relative to the site: XML text}`` for opds.xml, opds/<year>.xml and feed.xml."""
+    base = feed_id(settings)
+    years = [Year(year, views, urn(f"{base}:{year}")) for year, views in by_year(issues)]
+    author = years[0].issues[0].meta.publisher if years else settings.title
+    common = {"site": settings, "author": author, "entry_id": lambda view: identifier(view.meta),
+              "feed_id": base, "updated": latest(issues)}
+    env = site_env()
+    feeds = {"opds.xml": env.get_template("library/opds-navigation.xml.j2").render(
+        years=years, link=linker(settings, 0), **common)}
+    for year in years:
+        feeds[year.path] = env.get_template("library/opds-year.xml.j2").render(
+            year=year, link=linker(settings, 1), **common)
+    newest = sorted(issues, key=lambda v: (v.meta.date, v.issue_id), reverse=True)[:NEW_ISSUES]
+    feeds["feed.xml"] = env.get_template("library/atom.xml.j2").render(
+        issues=newest, link=linker(settings, 0), new_feed_id=urn(f"{base}:new"), **common)
+    return feeds
+
+
+def linker(settings: Settings, depth: int):
+    """Links in a feed ``depth`` folders below the site root: absolute under the site's base URL
+    when library.toml gives one (feed readers want that), relative otherwise."""
+    if settings.base_url:
+        return lambda path: settings.base_url + href(path)
+    return lambda path: href(path, depth)

@@ -1,0 +1,87 @@
+"""Render stage of the library: the site's HTML pages, stylesheet and script.
+
+Every link is relative (the site works from any folder of any host, and as far as possible from
+``file://``); a page is rewritten only when its bytes change, so an unchanged site stays unchanged.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import jinja2
+
+from typeset import __version__
+from typeset.library.archive import Settings
+from typeset.library.catalog import IssueView, by_year, href
+from typeset.outputs import atomic_write
+from typeset.render import overrides_root, template_env
+from typeset.resources import templates_dir
+from typeset.styles import load_style
+
+ASSETS = ("site.css", "search.js")  # copied from templates/library/ to the site root
+
+
+@cache
+def site_env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        autoescape=jinja2.select_autoescape(["html.j2", "xml.j2"], default=True),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.filters["href"] = href
+    return env
+
+
+@cache
+def issue_env(style: str, root: Path | None) -> jinja2.Environment:
+    """The issue's templates and style (its own first, when it has them), compiled once a run
+    for all the issues that share them."""
+    env = template_env(load_style(style, root), root, paged=False)
+    env.filters["href"] = href
+    return env
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write ``data`` unless the file already holds exactly these bytes; True when written."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    atomic_write(path, data)
+    return True
+
+
+def write_pages(site: Path, settings: Settings, issues: list[IssueView]) -> list[Path]:
+    """Every page of the site; returns the files that changed."""
+    pages = {"index.html": render_index(settings, issues), "search.html": render_search(settings)}
+    pages.update((view.page, render_issue(settings, view)) for view in issues)
+    pages.update((name, (templates_dir() / "library" / name).read_text(encoding="utf-8")) for name in ASSETS)
+    return [site / name for name, text in sorted(pages.items()) if write_if_changed(site / name, text.encode("utf-8"))]
+
+
+def common(settings: Settings, depth: int) -> dict:
+    return {"site": settings, "root": "../" * depth, "depth": depth, "version": __version__}
+
+
+def render_index(settings: Settings, issues: list[IssueView]) -> str:
+    template = site_env().get_template("library/index.html.j2")
+    return template.render(years=by_year(issues), count=len(issues), **common(settings, 0))
+
+
+def render_search(settings: Settings) -> str:
+    return site_env().get_template("library/search.html.j2").render(**common(settings, 0))
+
+
+def render_issue(settings: Settings, view: IssueView) -> str:
+    """The issue's page: cover, downloads, contents and the whole text to read on screen.
+
+    The text comes from the same block macros as the HTML master and the EPUB (``macros.html.j2``),
+    without the print edition's word joiners, so search and copy see the plain text."""
+    bulletin = view.bulletin
+    root = overrides_root(bulletin)
+    own = root is not None and any((root / name).is_dir() for name in ("templates", "style"))
+    template = issue_env(bulletin.meta.style, root if own else None).get_template("library/issue.html.j2")
+    return template.render(view=view, meta=view.meta, sections=bulletin.sections, **common(settings, 1))

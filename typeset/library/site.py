@@ -1,0 +1,122 @@
+"""``build_library()``: an archive of issue folders → a static members' site.
+
+read (the archive, the site's state) → build (changed issues only, in parallel) → render (pages,
+feeds) → write (only files whose bytes changed) → index (Pagefind, when a page changed).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from typeset.build import WarningCollector
+from typeset.errors import OutputError
+from typeset.library.archive import Archive, Entry, Failure, read_archive
+from typeset.library.catalog import IssueView, issue_view
+from typeset.library.feeds import render_feeds
+from typeset.library.pages import write_if_changed, write_pages
+from typeset.library.search import TEXT_INDEX, has_index, index_site, text_index
+from typeset.library.state import SiteState, issue_digest, load_state, save_state
+from typeset.library.workers import Job, Outcome, build_all
+from typeset.outputs import ensure_dir
+
+LOGGER = logging.getLogger("typeset")
+
+
+@dataclass
+class LibraryResult:
+    site: Path
+    built: list[str] = field(default_factory=list)  # issue ids whose editions were (re)built
+    reused: list[str] = field(default_factory=list)  # issue ids left as they were
+    failures: list[Failure] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)  # proof-reader hints, "folder：file:line …"
+    changed: list[Path] = field(default_factory=list)  # site files written this run
+    indexed: bool = False  # whether the search index was rebuilt
+
+
+def build_library(archive: Path, site: Path, workers: int | None = None, force: bool = False) -> LibraryResult:
+    """Build every changed issue of ``archive`` and write the site to ``site``.
+
+    A failing issue is listed in ``result.failures`` and left out of the site; the others go on."""
+    archive, site = Path(archive), Path(site)
+    _check_places(archive, site)
+    collector = WarningCollector()
+    logging.getLogger("typeset").addHandler(collector)
+    try:
+        result = _build(read_archive(archive), ensure_dir(site), workers, force)
+    finally:
+        logging.getLogger("typeset").removeHandler(collector)
+    result.warnings[:0] = collector.messages
+    return result
+
+
+def _check_places(archive: Path, site: Path) -> None:
+    """The site may not hold the archive nor lie inside it (it would be read as part of an issue)."""
+    archive, where = archive.resolve(), site.resolve()
+    if archive.is_relative_to(where) or where.is_relative_to(archive):
+        raise OutputError("网站文件夹不能放在会刊文库文件夹里面，也不能是它本身或它的上级。请用 --out 另选一个文件夹。", site)
+
+
+def _build(archive: Archive, site: Path, workers: int | None, force: bool) -> LibraryResult:
+    result = LibraryResult(site, failures=list(archive.failures))
+    state = load_state(site)
+    digests = {entry.issue_id: issue_digest(entry.folder) for entry in archive.entries}
+    stale = [e for e in archive.entries if force or not state.is_current(e.issue_id, digests[e.issue_id], site)]
+    stale_ids = {e.issue_id for e in stale}
+    result.reused = [e.issue_id for e in archive.entries if e.issue_id not in stale_ids]
+    outcomes = build_all([Job(e.issue_id, e.folder, site / e.issue_id) for e in stale], workers)
+    for entry, outcome in zip(stale, outcomes):
+        _record(entry, outcome, digests[entry.issue_id], archive, state, result)
+    _forget_removed(archive, state, site)
+    views = [issue_view(e.bulletin, state.issues[e.issue_id]["files"], site)
+             for e in archive.entries if e.issue_id in state.issues]
+    _write_site(archive, site, views, result)
+    save_state(site, state)
+    return result
+
+
+def _record(entry: Entry, outcome: Outcome, digest: str, archive: Archive, state: SiteState,
+            result: LibraryResult) -> None:
+    where = _where(entry, archive)
+    result.warnings += [f"{where}：{warning}" for warning in outcome.warnings]
+    result.findings += [f"{where}：{finding}" for finding in outcome.findings]
+    if outcome.error:
+        result.failures.append(Failure(where, outcome.error))
+        state.issues.pop(entry.issue_id, None)
+        return
+    files = {name: path.relative_to(result.site).as_posix() for name, path in outcome.files.items()}
+    state.issues[entry.issue_id] = {"digest": digest, "files": files, "source": where}
+    result.built.append(entry.issue_id)
+
+
+def _forget_removed(archive: Archive, state: SiteState, site: Path) -> None:
+    """An issue whose folder left the archive leaves the site too (only folders the site made)."""
+    for issue_id, known in list(state.issues.items()):
+        source = known.get("source")
+        if source and (archive.root / source / "issue.toml").is_file():
+            continue
+        if (site / issue_id).is_dir() and not (site / issue_id).is_symlink():
+            shutil.rmtree(site / issue_id)
+        del state.issues[issue_id]
+
+
+def _write_site(archive: Archive, site: Path, views: list[IssueView], result: LibraryResult) -> None:
+    result.changed = write_pages(site, archive.settings, views)
+    generated = render_feeds(archive.settings, views) | {TEXT_INDEX: text_index(views)}
+    for name, text in sorted(generated.items()):
+        if write_if_changed(site / name, text.encode("utf-8")):
+            result.changed.append(site / name)
+    pages_changed = any(path.name == "index.html" and path.parent != site for path in result.changed)
+    if pages_changed or result.built or not has_index(site):
+        index_site(site)
+        result.indexed = True
+
+
+def _where(entry: Entry, archive: Archive) -> str:
+    try:
+        return entry.folder.relative_to(archive.root).as_posix()
+    except ValueError:
+        return str(entry.folder)

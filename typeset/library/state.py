@@ -1,0 +1,93 @@
+"""What the site already holds: a content hash per issue, stored in the site folder.
+
+An issue is rebuilt only when its digest changes: the digest covers every file of the issue
+folder (sources, images, its own style and templates), the bundled styles and templates, and the
+tool itself (version and source), so a changed font size or a new release rebuilds everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from typeset import __version__
+from typeset.outputs import atomic_write
+from typeset.resources import styles_dir, templates_dir
+
+STATE_FILE = ".huikan-library.json"
+FORMAT = 1
+ISSUE_ID = re.compile(r"-?[0-9]{1,6}-[0-9]{2,6}")  # IssueMeta.issue_id: 2014-05
+_PACKAGE = Path(__file__).resolve().parent.parent
+_SITE_ONLY = ("library", "cli_library.py")  # the site's own templates and code: pages, never editions
+
+
+@dataclass
+class SiteState:
+    """``{issue_id: {"digest": …, "files": {format: path relative to the site}}}``."""
+
+    issues: dict[str, dict] = field(default_factory=dict)
+
+    def is_current(self, issue_id: str, digest: str, site: Path) -> bool:
+        known = self.issues.get(issue_id)
+        if not known or known.get("digest") != digest:
+            return False
+        return all((site / path).is_file() for path in known.get("files", {}).values())
+
+
+def load_state(site: Path) -> SiteState:
+    try:
+        data = json.loads((site / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return SiteState()
+    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("issues"), dict):
+        return SiteState()
+    return SiteState({key: value for key, value in data["issues"].items() if _sound(key, value)})
+
+
+def _sound(issue_id: str, known) -> bool:
+    """A hand-edited state file must not lead outside the site: odd entries are forgotten (and rebuilt)."""
+    if not ISSUE_ID.fullmatch(issue_id) or not isinstance(known, dict) or not isinstance(known.get("files"), dict):
+        return False
+    return all(isinstance(path, str) and path.startswith(f"{issue_id}/") and ".." not in path.split("/")
+               for path in known["files"].values())
+
+
+def save_state(site: Path, state: SiteState) -> None:
+    text = json.dumps({"format": FORMAT, "issues": state.issues}, ensure_ascii=False, indent=1, sort_keys=True)
+    atomic_write(site / STATE_FILE, (text + "\n").encode("utf-8"))
+
+
+def issue_digest(folder: Path) -> str:
+    """The issue folder's files (names and bytes) and the tool's digest."""
+    digest = hashlib.sha256(tool_digest().encode())
+    _hash_tree(digest, folder, skip=())
+    return digest.hexdigest()
+
+
+@cache
+def tool_digest() -> str:
+    """Version, Python package sources, bundled styles and templates (site-only parts excluded)."""
+    digest = hashlib.sha256(f"typeset {__version__}\n".encode())
+    for name, root in (("code", _PACKAGE), ("styles", styles_dir()), ("templates", templates_dir())):
+        digest.update(f"[{name}]\n".encode())
+        _hash_tree(digest, root, skip=_SITE_ONLY + ("__pycache__", "_data"))
+    digest.update(Path(__file__).with_name("workers.py").read_bytes())  # it draws the covers
+    return digest.hexdigest()
+
+
+def _hash_tree(digest, root: Path, skip: tuple[str, ...]) -> None:
+    """Regular files under ``root`` in a stable order; symlinks and hidden names are left out."""
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in skip and not d.startswith(".")
+                         and not os.path.islink(os.path.join(folder, d)))
+        for name in sorted(files):
+            path = Path(folder, name)
+            if name.startswith(".") or name in skip or path.is_symlink() or not path.is_file() or path.suffix == ".pyc":
+                continue
+            digest.update(f"{path.relative_to(root).as_posix()}\0{path.stat().st_size}\0".encode())
+            digest.update(path.read_bytes())

@@ -1,0 +1,119 @@
+"""Build stage of the library: the editions of every changed issue, in parallel.
+
+One worker process per core, each warmed once (WeasyPrint imported, the typography extension
+installed) and then given issue after issue. A failing issue is reported, never raised: the
+others go on.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import io
+import multiprocessing
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from typeset.errors import EnvironmentProblem, TypesetError
+from typeset.outputs import atomic_write
+
+COVER_NAME = "cover.png"
+COVER_WIDTH = 360  # pixels: a thumbnail at 2x for a 180 px wide card
+COVER_COLOURS = 32  # a palette PNG: a third of the bytes of full colour, same look at this size
+
+
+@dataclass(frozen=True)
+class Job:
+    issue_id: str
+    folder: Path
+    out_dir: Path
+
+
+@dataclass
+class Outcome:
+    issue_id: str
+    files: dict[str, Path] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)  # the proof-reader's hints (not errors)
+    error: str | None = None
+
+
+def core_count() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def build_all(jobs: list[Job], workers: int | None = None) -> list[Outcome]:
+    """Run every job; outcomes come back in the order of ``jobs``."""
+    if not jobs:
+        return []
+    count = max(1, min(workers or core_count(), len(jobs)))
+    if count == 1:  # in this process: WeasyPrint is imported only if an issue gets that far
+        return [build_issue(job) for job in jobs]
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    with concurrent.futures.ProcessPoolExecutor(count, mp_context=context, initializer=warm_worker) as pool:
+        futures = [pool.submit(build_issue, job) for job in jobs]
+        return [_outcome(job, future) for job, future in zip(jobs, futures)]
+
+
+def _outcome(job: Job, future: concurrent.futures.Future) -> Outcome:
+    try:
+        return future.result()
+    except concurrent.futures.process.BrokenProcessPool:
+        return Outcome(job.issue_id, error="排版进程意外退出（可能是内存不足），请单独运行 huikan build 查看原因。")
+
+
+def warm_worker() -> None:
+    """Import WeasyPrint once per process and install the CJK justification extension."""
+    import weasyprint  # noqa: F401
+
+    from typeset.typography import install
+    from typeset.writers import writers
+
+    install()
+    writers()
+
+
+def build_issue(job: Job) -> Outcome:
+    """All editions of one issue and its cover thumbnail; any failure becomes ``Outcome.error``."""
+    from typeset.build import build
+
+    try:
+        result = build(job.folder, job.out_dir)
+        files = dict(result.files)
+        files["cover"] = draw_cover(files["pdf"], job.out_dir / COVER_NAME)
+        return Outcome(job.issue_id, files, list(result.warnings), [str(f) for f in result.findings])
+    except TypesetError as error:
+        return Outcome(job.issue_id, error=str(error))
+    except Exception as error:  # noqa: BLE001 - one issue's bug must not stop the others
+        return Outcome(job.issue_id, error=f"内部错误（{type(error).__name__}：{error}），请单独运行 huikan build 查看详情。")
+
+
+def draw_cover(pdf: Path, target: Path) -> Path:
+    """The masthead page as a small palette PNG (pdftoppm, then Pillow: same PDF, same bytes)."""
+    from PIL import Image
+
+    raw = render_first_page(pdf, target.with_name(f".{target.stem}-full"))
+    try:
+        with Image.open(raw) as image:
+            palette = image.convert("RGB").quantize(COVER_COLOURS)
+        buffer = io.BytesIO()
+        palette.save(buffer, "PNG", optimize=True)
+    finally:
+        raw.unlink(missing_ok=True)
+    return atomic_write(target, buffer.getvalue())
+
+
+def render_first_page(pdf: Path, stem: Path) -> Path:
+    command = ["pdftoppm", "-png", "-f", "1", "-l", "1", "-singlefile",
+               "-scale-to-x", str(COVER_WIDTH), "-scale-to-y", "-1", str(pdf), str(stem)]
+    try:
+        subprocess.run(command, check=True, capture_output=True, timeout=120)
+    except FileNotFoundError:
+        raise EnvironmentProblem("找不到 pdftoppm（poppler-utils），无法生成封面缩略图。请运行 make system 安装。") from None
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
+        raise TypesetError("生成封面缩略图失败（pdftoppm 出错）。", pdf) from None
+    return stem.with_suffix(".png")
