@@ -60,7 +60,37 @@ class Item:
     kind: ClassVar[str] = "item"
 
 
-Block = Union[Heading, Paragraph, Item]
+@dataclass(frozen=True)
+class Picture:
+    """One picture of a figure: where its pixels come from and its caption (a photo credit such
+    as ``（摄影：…）`` stays part of the caption).
+
+    ``source`` is the image's path relative to the issue folder as the editor wrote it, or, for
+    a picture embedded in a source document (a .docx), ``文件.docx#word/media/image1.png`` with
+    the bytes in ``data``. Writers never open ``source`` themselves: the figures stage prepares
+    the pixels once for every edition."""
+
+    source: str
+    caption: str
+    data: bytes = field(default=b"", repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A picture or a group of pictures set side by side (consecutive ``【图】`` lines)."""
+
+    pictures: tuple[Picture, ...]
+    origin: Origin
+    id: str = ""
+    kind: ClassVar[str] = "figure"
+
+    @property
+    def text(self) -> str:
+        """The captions, the figure's only text (searched, checked and kept in the text layer)."""
+        return "\n".join(picture.caption for picture in self.pictures if picture.caption)
+
+
+Block = Union[Heading, Paragraph, Item, Figure]
 
 
 @dataclass(frozen=True)
