@@ -198,3 +198,49 @@ def test_runs_cut_text_where_marks_begin_and_end():
         Run("一二"), Run("三", True), Run("四", True, "https://a.example/"), Run("五六", False, "https://a.example/"), Run("七")]
     assert runs("五六七", marks, start=4) == [Run("五六", False, "https://a.example/"), Run("七")]
     assert runs("无标记") == [Run("无标记")]
+
+
+def test_rows_marked_to_repeat_are_the_table_header(tmp_path):
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    document.add_paragraph("☆ 表格")
+    table = document.add_table(rows=3, cols=1)
+    for number, row in enumerate(table.rows):
+        row.cells[0].text = f"第{number}行"
+    for row in table.rows[:2]:
+        row._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader xmlns:w="{W_NS}"/>'))
+    document.save(tmp_path / "表.docx")
+    (found,) = _blocks(load(tmp_path / "表.docx").bulletin, Table)
+    assert found.header_rows == 2 and [row[0].text for row in found.body] == ["第2行"]
+
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+REAL = Path(__file__).parent / "fixtures" / "word"  # made by Microsoft Word (mammoth's test data, BSD)
+
+
+def _real(name: str):
+    return load(REAL / name).bulletin
+
+
+def test_real_word_text_box_is_read_once():
+    bulletin = _real("text-box.docx")  # Word stores the box twice: DrawingML and a VML fallback
+    assert [b.text for b in bulletin.blocks()] == ["Datum plane"]
+
+
+def test_real_word_comments_are_left_out_with_a_warning():
+    bulletin = _real("comments.docx")
+    text = "\n".join(b.text for b in bulletin.blocks())
+    assert "Ouch." in text and "tachyon" not in text
+    assert [f.rule for f in check_bulletin(bulletin, fonts=False).findings if f.rule == "word"] == ["word"]
+
+
+def test_real_word_picture_and_table():
+    (figure,) = _blocks(_real("tiny-picture.docx"), Figure)
+    assert figure.pictures[0].data.startswith(b"\x89PNG") and figure.pictures[0].source.startswith("tiny-picture.docx#word/media/")
+    bulletin = _real("tables.docx")
+    (table,) = _blocks(bulletin, Table)
+    assert [[c.text for c in row] for row in table.rows] == [["Top left", "Top right"], ["Bottom left", "Bottom right"]]
+    assert [b.text for b in bulletin.blocks() if isinstance(b, Paragraph)] == ["Above", "Below"]
