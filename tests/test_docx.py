@@ -3,6 +3,7 @@ into every edition, and small documents for checks, mixed folders and other form
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -244,3 +245,21 @@ def test_real_word_picture_and_table():
     (table,) = _blocks(bulletin, Table)
     assert [[c.text for c in row] for row in table.rows] == [["Top left", "Top right"], ["Bottom left", "Bottom right"]]
     assert [b.text for b in bulletin.blocks() if isinstance(b, Paragraph)] == ["Above", "Below"]
+
+
+def test_real_word_footnotes_keep_their_text_without_back_links():
+    text = [b.text for b in _real("footnotes.docx").blocks()]
+    assert text == ["Ouch[1].[2]", "A tachyon walks into a bar.", "Fin."]
+
+
+def test_bullets_become_items_and_only_caption_like_text_captions_a_picture(tmp_path):
+    document = docx.Document()
+    document.add_heading("图片与列表", level=1)
+    document.add_paragraph().add_run().add_picture(io.BytesIO(png()))
+    document.add_paragraph("图书馆开放时间调整。")
+    document.add_paragraph("甲项", style="List Bullet")
+    document.add_paragraph("一项", style="List Number")
+    document.save(tmp_path / "列表.docx")
+    blocks = list(load(tmp_path / "列表.docx").bulletin.blocks())
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("figure", ""), ("paragraph", "图书馆开放时间调整。"), ("item", "甲项"), ("paragraph", "一项")]

@@ -10,6 +10,7 @@ apart); this module reads that HTML:
 - pictures (inline or floating) → figures, their bytes named ``文件.docx#word/media/…``;
 - tables → ``Table`` (header: the rows marked to repeat, else the first row);
 - bold runs and hyperlinks → inline marks; font, size and colour are dropped;
+- a bulleted list's entries → items (like ``*``); footnotes → paragraphs at the end;
 - everything else is text for the text conventions (☆, 一、, 一是, *, news numbering).
 
 Paragraph N of the document (non-empty, table cells included) is line N of the ``SourceFile``
@@ -35,9 +36,10 @@ STYLE_MAP = "\n".join([
     "p[style-name='Caption'] => p.caption:fresh", "p[style-name='caption'] => p.caption:fresh",
     "p[style-name='题注'] => p.caption:fresh",
 ])
-_CAPTION_TEXT = re.compile(r"^图\s*[0-9０-９一二三四五六七八九十]*")
+_CAPTION_TEXT = re.compile(r"^图(?:[\s\u3000：:为]|[0-9０-９一二三四五六七八九十]+)")  # 图1 图 图为…, not 图书…
 _REVISION = re.compile(rb"<w:(ins|del|moveFrom|moveTo)\b")
 _LINK_SCHEMES = ("http://", "https://", "mailto:")
+_BACK_LINKS = ("#footnote-ref-", "#endnote-ref-")  # mammoth's ↑ after a note: not the document's text
 OTHER_FORMATS = (".doc", ".wps", ".rtf", ".odt")
 
 
@@ -121,7 +123,7 @@ def _element(read: Read, element) -> None:
         _text_line(read, element, role="heading", level=int(tag[1]) - 1)
     elif tag in ("ul", "ol"):
         for item in element.iterchildren("li"):
-            _paragraph(read, item)
+            _paragraph(read, item, role="item" if tag == "ul" else "")
             for inner in item.iterchildren("ul", "ol"):
                 _element(read, inner)
     elif tag == "table":
@@ -130,7 +132,7 @@ def _element(read: Read, element) -> None:
         _paragraph(read, element)
 
 
-def _paragraph(read: Read, element) -> None:
+def _paragraph(read: Read, element, role: str = "") -> None:
     images = [img for img in element.iter("img") if img.get("src", "").startswith("docx-image:")]
     if images:
         pictures = tuple(_picture(read, img) for img in images)
@@ -138,7 +140,7 @@ def _paragraph(read: Read, element) -> None:
     text, _ = inline(element)
     if text and _is_caption(read, element, text):
         return _caption(read, text)
-    _text_line(read, element)
+    _text_line(read, element, role)
 
 
 def _picture(read: Read, img) -> Picture:
@@ -165,7 +167,8 @@ def _caption(read: Read, text: str) -> None:
 def _text_line(read: Read, element, role: str = "", level: int = 0) -> None:
     text, marks = inline(element)
     if text:
-        read.lines.append(Line(read.number(text), text, role=role, level=level, marks=() if role else marks))
+        kept = marks if role in ("", "item") else ()  # a title or heading is bold by its style
+        read.lines.append(Line(read.number(text), text, role=role, level=level, marks=kept))
 
 
 def _table(read: Read, element) -> None:
@@ -225,7 +228,9 @@ def _pieces(element, strong: bool, href: str):
     if element.text:
         yield element.text.replace("\n", ""), strong, href
     for child in element:
-        if child.tag not in ("img", "ul", "ol", "table") and isinstance(child.tag, str):
+        if child.tag == "a" and child.get("href", "").startswith(_BACK_LINKS):
+            pass
+        elif child.tag not in ("img", "ul", "ol", "table") and isinstance(child.tag, str):
             link = child.get("href", "") if child.tag == "a" else ""
             yield from _pieces(child, strong or child.tag in ("strong", "b"),
                                link if link.startswith(_LINK_SCHEMES) else href)

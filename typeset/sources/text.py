@@ -45,8 +45,9 @@ NEWS_TITLE_MAX_CHARS = 60
 @dataclass(frozen=True)
 class Line:
     """A paragraph to classify. Another reader (.docx) may say more than the text: ``role``
-    (``title`` for an article title, ``heading`` with ``level`` for a sub-heading, from Word's
-    styles), inline ``marks`` over ``text``, or a ready ``block`` (a figure, a table)."""
+    (``title`` for an article title, ``heading`` with ``level`` for a sub-heading, ``item``
+    for a bulleted entry, from Word's styles and lists), inline ``marks`` over ``text``, or a
+    ready ``block`` (a figure, a table)."""
 
     number: int
     text: str  # stripped of indent and trailing blanks, never empty (but for a ready block)
@@ -155,6 +156,8 @@ def classify(line: Line, origin: Origin) -> Block:
         return line.block
     if line.role == "heading":
         return Heading(text, origin, level=line.level)
+    if line.role == "item":
+        return Item(text, origin, marks=line.marks)
     if text[0] in ITEM_MARKS:
         item = text[1:].lstrip(BLANKS)
         return Item(item, origin, marks=_shifted(line.marks, len(text) - len(item)))
