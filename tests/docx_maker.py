@@ -29,7 +29,8 @@ BODY_TEXT = [
     "协会召开第三次理事会", "本次会议审议通过了年度工作报告。", "一、会议议程", "二、下一步工作",
     "一是加强学习。会后各会员单位认真传达会议精神。", "会员单位名单见附件。", "会议由秘书长主持，新增修订内容。",
     "会议现场", "图1 理事会会议现场（摄影：张三）", "图2 颁奖仪式", "文本框里的通知", "详见协会网站。",
-    "单位", "人数", "杭州某公司", "12", "宁波某公司", "8", "协会动态", "1、南都电源获评优秀会员",
+    "单位", "人数", "杭州某公司", "12", "宁波某公司", "8",
+    "会员单位", "会费（元）", *[cell for n in range(1, 61) for cell in (f"第{n}家会员单位", f"{n * 100}")], "协会动态", "1、南都电源获评优秀会员",
     "该公司积极参与协会活动。", "2、秘书处完成年检工作",
 ]
 DELETED = "删去的旧提法"
@@ -96,6 +97,15 @@ def _table(document) -> None:
             cell.text = text
 
 
+def _long_table(document) -> None:
+    """A table longer than a page: its header row must repeat on the next page."""
+    table = document.add_table(rows=61, cols=2)
+    rows = [("会员单位", "会费（元）")] + [(f"第{n}家会员单位", f"{n * 100}") for n in range(1, 61)]
+    for row, cells in zip(table.rows, rows):
+        for cell, text in zip(row.cells, cells):
+            cell.text = text
+
+
 def make_docx(path: Path) -> Path:
     """The feature document (see BODY_TEXT)."""
     document = docx.Document()
@@ -120,6 +130,7 @@ def make_docx(path: Path) -> Path:
     _text_box(document.add_paragraph())
     _hyperlink(document, document.add_paragraph())
     _table(document)
+    _long_table(document)
     document.add_heading("协会动态", level=1)
     document.add_paragraph("1、南都电源获评优秀会员")
     document.add_paragraph("该公司积极参与协会活动。")

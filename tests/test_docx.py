@@ -75,8 +75,9 @@ def test_pictures_inline_and_floating_become_figures_with_captions(bulletin):
 
 
 def test_tables_keep_rows_cells_and_header(bulletin):
-    (table,) = _blocks(bulletin, Table)
+    table, long = _blocks(bulletin, Table)
     assert [[c.text for c in row] for row in table.rows] == [["单位", "人数"], ["杭州某公司", "12"], ["宁波某公司", "8"]]
+    assert len(long.rows) == 61
     assert [[c.text for c in row] for row in table.head] == [["单位", "人数"]] and len(table.body) == 2
 
 
@@ -125,6 +126,13 @@ def test_nothing_of_the_body_is_lost_in_any_edition(editions):
     for name, text in texts.items():
         assert is_subsequence(body, text), name
         assert DELETED not in text and HEADER not in text, name
+
+
+def test_a_table_breaking_across_pages_repeats_its_header_row(editions):
+    pages = subprocess.run(["pdftotext", str(editions.files["pdf"]), "-"], capture_output=True, text=True,
+                           check=True).stdout.replace("\u2060", "").split("\f")
+    with_rows = [page for page in pages if "家会员单位" in page]
+    assert len(with_rows) >= 2 and all("会费（元）" in page for page in with_rows)
 
 
 def test_archive_attaches_the_word_file(editions, word_file):
