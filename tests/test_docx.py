@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import docx
@@ -194,9 +195,15 @@ def test_a_doc_in_an_issue_folder_is_not_silently_skipped(tmp_path):
         load(folder)
 
 
-def test_a_broken_word_file_is_one_clear_error(tmp_path):
+@pytest.mark.parametrize("parts", [None, {"word/document.xml": b"<w:document"}, {"x.txt": b"no document"}])
+def test_a_broken_word_file_is_one_clear_error(tmp_path, parts):
     path = tmp_path / "坏.docx"
-    path.write_bytes(b"not a zip at all")
+    if parts is None:
+        path.write_bytes(b"not a zip at all")
+    else:
+        with zipfile.ZipFile(path, "w") as archive:
+            for name, data in parts.items():
+                archive.writestr(name, data)
     with pytest.raises(SourceError, match="不是有效的 Word 文件"):
         load(path)
 

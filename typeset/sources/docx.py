@@ -24,6 +24,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field, replace
+from xml.parsers.expat import ExpatError
 
 from typeset.errors import SourceError
 from typeset.model import Cell, Figure, Mark, Origin, Picture, Table
@@ -41,6 +42,7 @@ _REVISION = re.compile(rb"<w:(ins|del|moveFrom|moveTo)\b")
 _LINK_SCHEMES = ("http://", "https://", "mailto:")
 _BACK_LINKS = ("#footnote-ref-", "#endnote-ref-")  # mammoth's ↑ after a note: not the document's text
 OTHER_FORMATS = (".doc", ".wps", ".rtf", ".odt")
+NOT_WORD = "不是有效的 Word 文件（.docx），可能已损坏或只是改了扩展名：请在 Word 或 WPS 中打开后另存为 .docx。"
 
 
 @dataclass
@@ -73,8 +75,8 @@ def read_docx(data: bytes, name: str) -> tuple[list[Line], str, tuple[tuple[int,
     try:
         result = mammoth.convert_to_html(io.BytesIO(data), style_map=STYLE_MAP, external_file_access=False,
                                          convert_image=mammoth.images.img_element(lambda image: _keep(read, image)))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise SourceError(f"不是有效的 Word 文件（{type(exc).__name__}）：请在 Word 中打开后另存为 .docx。", name) from None
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, ExpatError):  # what mammoth raises on a broken file
+        raise SourceError(NOT_WORD, name) from None
     if result.value.strip():
         for element in html.fragment_fromstring(result.value, create_parent="div"):
             _element(read, element)
@@ -93,7 +95,7 @@ def _media_names(data: bytes, name: str) -> dict[str, str]:
             media = [info.filename for info in infos if info.filename.startswith("word/media/")]
             return {hashlib.sha256(archive.read(m)).hexdigest(): f"{name}#{m}" for m in sorted(media)}
     except zipfile.BadZipFile:
-        raise SourceError("不是有效的 Word 文件（.docx 应是 zip 包）：请在 Word 中打开后另存为 .docx。", name) from None
+        raise SourceError(NOT_WORD, name) from None
 
 
 def _keep(read: Read, image) -> dict[str, str]:
@@ -104,9 +106,9 @@ def _keep(read: Read, image) -> dict[str, str]:
 
 def _notices(data: bytes) -> tuple[tuple[int, str], ...]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        names = set(archive.namelist())
-        body = archive.read("word/document.xml")
-        comments = archive.read("word/comments.xml") if "word/comments.xml" in names else b""
+        names = [n for n in archive.namelist() if n.startswith("word/") and n.endswith(".xml")]
+        body = b"".join(archive.read(n) for n in names if n.startswith("word/document"))
+        comments = b"".join(archive.read(n) for n in names if n.startswith("word/comments"))
     notices = []
     if _REVISION.search(body):
         notices.append((0, "文档中有未接受的修订：已按“全部接受”排版（保留插入，删去删除）。请在 Word 中接受或拒绝修订后再定稿"))
