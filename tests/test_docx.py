@@ -195,6 +195,25 @@ def test_a_doc_in_an_issue_folder_is_not_silently_skipped(tmp_path):
         load(folder)
 
 
+def test_the_word_original_beside_its_saved_text_is_not_a_section(tmp_path):
+    """Editors keep the .doc they wrote beside the .txt they saved from it."""
+    folder = tmp_path / "issue"
+    shutil.copytree(sample_issue_dir(), folder)
+    saved = next(folder.glob("*.txt"))
+    (folder / f"{saved.stem}.doc").write_bytes(b"\xd0\xcf\x11\xe0 original")
+    assert [s.file for s in load(folder).bulletin.sections] == [saved.name]
+
+
+def test_a_section_saved_twice_under_one_name_is_refused(tmp_path):
+    folder = tmp_path / "issue"
+    shutil.copytree(sample_issue_dir(), folder)
+    saved = next(folder.glob("*.txt"))
+    _simple_docx(folder / f"{saved.stem}.docx", "☆ 文档文章", "正文二。")
+    with pytest.raises(SourceError, match="排两次") as caught:
+        load(folder)
+    assert caught.value.path.name == saved.name and f"{saved.stem}.docx" in caught.value.message
+
+
 @pytest.mark.parametrize("parts", [None, {"word/document.xml": b"<w:document"}, {"x.txt": b"no document"}])
 def test_a_broken_word_file_is_one_clear_error(tmp_path, parts):
     path = tmp_path / "坏.docx"

@@ -129,9 +129,7 @@ def _section_files(folder: Path, listed: list[Any] | None, toml_path: Path) -> l
     if listed is not None:
         return _listed_sections(folder, listed, toml_path)
     files = sorted(p for p in folder.iterdir() if _is_section_file(p))
-    other = next((p for p in sorted(folder.iterdir()) if _is_section_file(p, OTHER_FORMATS)), None)
-    if other is not None:
-        raise SourceError(other_format_message(other.suffix.lower()), other)
+    _refuse_unread_originals(folder, files)
     if not files:
         raise SourceError("文件夹中没有栏目文件（*.txt 或 *.docx）。请按 01-栏目名.txt 的形式放入正文。", folder)
     seen: dict[Path, Path] = {}
@@ -141,6 +139,20 @@ def _section_files(folder: Path, listed: list[Any] | None, toml_path: Path) -> l
         if earlier is not None:
             raise SourceError(f"与“{earlier.name}”是同一个文件（链接）：同一篇正文会印两次。请删去其中一个。", path)
     return files
+
+
+def _refuse_unread_originals(folder: Path, files: list[Path]) -> None:
+    """A .doc/.wps/.rtf/.odt section would be lost silently: refuse it, unless a section of the
+    same name was saved from it (the editor's original kept beside its .txt or .docx). Two
+    sections of one name (``01-工作交流.txt`` and ``01-工作交流.docx``) would print twice."""
+    stems: dict[str, Path] = {}
+    for path in files:
+        twin = stems.setdefault(path.stem, path)
+        if twin is not path:
+            raise SourceError(f"与“{twin.name}”同名：同一个栏目会排两次。请只保留其中一个（另一个可移出本文件夹）。", path)
+    for other in sorted(p for p in folder.iterdir() if _is_section_file(p, OTHER_FORMATS)):
+        if other.stem not in stems:
+            raise SourceError(other_format_message(other.suffix.lower()), other)
 
 
 def _is_section_file(path: Path, suffixes: tuple[str, ...] = (".txt", ".docx")) -> bool:
