@@ -52,7 +52,7 @@ def render_css(style: Style, name: str, paper: str) -> str:
     filename = f"{name}.css.j2"
     style.find(filename)  # a missing stylesheet names the style and where it looked
     env = sandbox.environment(style.search_path, style.issue_root, autoescape=False, keep_trailing_newline=False)
-    return sandbox.render(env, filename, style=style, geo=style.geometry(paper))
+    return sandbox.render(env, filename, style=style.template_view(), geo=style.geometry(paper))
 
 
 def date_label(date: dt.date) -> str:
