@@ -27,11 +27,12 @@ class PageStart:
     offset: int = 0
 
 
-def fetcher(ctx: BuildContext):
+def fetcher(ctx: BuildContext, press: bool = False):
     from typeset.writers.fetcher import ConfinedFetcher
+    from typeset.writers.figures_layout import figure_server
 
     roots = [Path(ctx.bulletin.root), styles_dir(), templates_dir()]
-    return ConfinedFetcher([root for root in roots if str(root)])
+    return ConfinedFetcher([root for root in roots if str(root)], figures=figure_server(ctx, press))
 
 
 def print_document(ctx: BuildContext, press: bool | None = None):
@@ -54,7 +55,7 @@ def _lay_out(ctx: BuildContext, press: bool):
 
     install()  # inter-character justification for CJK (guarded against other WeasyPrint versions)
 
-    url_fetcher = fetcher(ctx)
+    url_fetcher = fetcher(ctx, press)
     stylesheets = []
     color_profiles: dict = {}  # a user stylesheet's @color-profile reaches the PDF only through this
     if press:
