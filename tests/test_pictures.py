@@ -185,3 +185,29 @@ def test_press_pictures_are_cmyk(issue, tmp_path):
             if obj.get("/Subtype") == "/Image":
                 spaces.add(str(obj["/ColorSpace"]))
     assert spaces and "/DeviceRGB" not in spaces
+
+
+def test_deferral_leaves_no_page_but_the_last_more_than_a_fifth_empty(issue):
+    from typeset.render import render_master
+    from typeset.writers import BuildContext
+    from typeset.writers.figures_layout import HOLE_SHARE, holes
+    from typeset.writers.layout import print_document
+
+    ctx = BuildContext(render_master(load(issue).bulletin), issue)
+    pages = [page for page in print_document(ctx).pages if set(page.anchors) - {"colophon"}]  # not padding
+    assert len(pages) >= 5
+    assert [k for k, share in enumerate(holes(pages), 1) if share > HOLE_SHARE] == []
+
+
+def test_a_deferred_figure_moves_after_the_following_paragraph_only():
+    from typeset.writers.figures_layout import _moved, _scaled
+
+    html = ('<p id="b1">一</p>\n<figure class="figure" id="b2"><img style="width: 80.0%"/></figure>\n'
+            '<p id="b3">二</p>\n</article>\n<article class="article" id="a2">\n<h2 class="article-title">题</h2>\n'
+            '<p id="b4">三</p>\n<footer class="colophon"></footer>')
+    once = _moved(html, "b2", 1)
+    assert once.index('id="b3"') < once.index('id="b2"') < once.index("</article>")
+    twice = _moved(html, "b2", 2)  # into the next article, after its title and first paragraph
+    assert twice.index('id="b4"') < twice.index('id="b2"') < twice.index("<footer")
+    assert _moved(html, "b2", 3) == html  # never past the end
+    assert 'style="width: 60.00%"' in _scaled(html, "b2", 0.75)
