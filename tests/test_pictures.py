@@ -211,3 +211,17 @@ def test_a_deferred_figure_moves_after_the_following_paragraph_only():
     assert twice.index('id="b4"') < twice.index('id="b2"') < twice.index("<footer")
     assert _moved(html, "b2", 3) == html  # never past the end
     assert 'style="width: 60.00%"' in _scaled(html, "b2", 0.75)
+
+
+def test_a_photo_named_as_cover_reaches_the_epub_without_its_exif(issue):
+    import dataclasses
+
+    from PIL import Image
+
+    from typeset.epub.cover import make_cover
+
+    bulletin = load(issue).bulletin
+    meta = dataclasses.replace(bulletin.meta, cover="imgs/foot.jpg")
+    cover = make_cover(meta, None, bulletin.root)
+    image = Image.open(io.BytesIO(cover.data))
+    assert cover.file_name == "images/cover.jpg" and max(image.size) == 1600 and not image.getexif()

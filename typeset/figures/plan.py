@@ -118,6 +118,17 @@ def screen_width(source: Source) -> int:
     return width if longest <= SCREEN_LONG_SIDE else max(1, round(width * SCREEN_LONG_SIDE / longest))
 
 
+def screen_picture(data: bytes, name: str) -> Prepared:
+    """Any picture's bytes prepared for screens (EXIF out, long side at most 1,600 px): the cover."""
+    import hashlib
+
+    from typeset.figures.decode import open_image, oriented_size
+
+    with open_image(data) as image:
+        source = Source(data, oriented_size(image), image.format, None, name, hashlib.sha256(data).hexdigest()[:24])
+    return prepare(source, screen_width(source), "screen")
+
+
 def figures_of(bulletin: Bulletin) -> list[Figure]:
     return [block for block in bulletin.blocks() if isinstance(block, Figure)]
 
