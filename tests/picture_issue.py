@@ -81,16 +81,16 @@ LINES = [
 def make_issue(folder: Path) -> Path:
     images = folder / "imgs"
     images.mkdir(parents=True)
-    photo(images / "会场全景.jpg", (3000, 2000), 1)
-    photo(images / "portrait.jpg", (1500, 2000), 2)
+    photo(images / "会场全景.jpg", (2400, 1600), 1)
+    photo(images / "portrait.jpg", (1200, 1600), 2)
     screenshot(images / "screen.png", (2560, 1440))
-    photo(images / "factory.heic", (1600, 1200), 3, "HEIF")
+    photo(images / "factory.heic", (1200, 900), 3, "HEIF")
     photo(images / "visit1.jpg", (1200, 900), 4)
     photo(images / "visit2.jpg", (1200, 900), 5)
     photo(images / "award.webp", (1800, 1200), 6, "WEBP")
     for k in (1, 2, 3):
         qr_code(images / f"qr{k}.png", k)
-    photo(images / "foot.jpg", (2400, 1600), 7)
+    photo(images / "foot.jpg", (1800, 1200), 7)
     (folder / "issue.toml").write_text('title = "图片会刊"\nyear = 2026\nnumber = 3\ndate = 2026-03-15\n'
                                        'publisher = "测试协会秘书处"\npaper = "A4"\npad_to = 4\n', encoding="utf-8")
     (folder / "01-协会动态.txt").write_text("\n".join(LINES) + "\n", encoding="utf-8")
