@@ -107,6 +107,7 @@ class Picture:
     source: str
     caption: str
     data: bytes = field(default=b"", repr=False, compare=False)
+    line: int = 0  # the picture's own source line (a group's pictures are written on several)
 
 
 @dataclass(frozen=True)

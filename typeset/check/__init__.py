@@ -14,6 +14,7 @@ from typeset.check.chars import SourceLine, source_lines
 from typeset.check.findings import Finding, Report
 from typeset.check.fix import Change, FileFix, all_changes, fix_sources
 from typeset.check.fonts import check_glyphs
+from typeset.check.pictures import check_pictures
 from typeset.check.rules import check_line
 from typeset.check.structure import check_structure
 from typeset.model import Bulletin, SourceFile
@@ -35,6 +36,7 @@ def check_bulletin(bulletin: Bulletin, fonts: bool = True) -> Report:
             findings.extend(check_line(line))
     findings.extend(_at_content(f, lines) for f in check_structure(bulletin))
     findings.extend(_noticed(bulletin))
+    findings.extend(check_pictures(bulletin))
     notes: list[str] = []
     if fonts:
         glyphs, notes = check_glyphs(bulletin, lines)

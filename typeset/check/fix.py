@@ -46,6 +46,9 @@ class Change:
 
 def fix_line(line: SourceLine) -> tuple[str, list[Change]]:
     """The fixed line and its changes (columns refer to the line as it was)."""
+    from typeset.check.pictures import caption_only
+
+    line = caption_only(line)  # a 【图】 line's image path is never "fixed"
     chars = list(line.text)
     for i in find_halfwidth_punct(line):
         chars[i] = HALFWIDTH_TO_FULLWIDTH[line.text[i]]

@@ -7,6 +7,8 @@
 - ``一是……。`` opens a paragraph with a lead sentence: its complete first sentence (ending
   。！？, up to 40 characters, no ；); a paragraph enumerating inline (一是……；二是……。) is body text;
 - ``*`` opens an item paragraph;
+- ``【图】imgs/photo.jpg 图注`` is a picture (path relative to the issue folder, a blank, the
+  caption); consecutive ``【图】`` lines form one figure, set side by side;
 - an article whose first line is a numbered title is a news article: ``1、`` ``1.`` ``1．``
   ``(1)`` ``（1）`` ``①`` (digits half- or full-width, styles may be mixed) open news items; the
   label is kept as written. Inside an item, a list in another style that does not continue the
@@ -22,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from typeset.model import Article, Block, Heading, Item, Mark, NewsItem, Origin, Paragraph
+from typeset.model import Article, Block, Figure, Heading, Item, Mark, NewsItem, Origin, Paragraph, Picture
 
 # Characters that may indent or trail a line: ASCII blanks, U+00A0, U+3000 and friends.
 BLANKS = " \t\u00a0\u3000\u2002\u2003\u2009\x0b\x0c"  # zero-width characters are content, not blanks
@@ -40,6 +42,9 @@ LINE_BREAK = re.compile(r"\r\n|\r|\n")
 HEADING_MAX_CHARS = 40
 LEAD_MAX_CHARS = 40
 NEWS_TITLE_MAX_CHARS = 60
+PICTURE_MARK = "【图】"
+# The image path ends at its extension (a path may hold blanks); the caption follows a blank.
+_PICTURE = re.compile(r"(?i)^(.+?\.(?:jpe?g|png|webp|tiff?|heic|heif))(?:[\s\u3000]+(.*))?$")
 
 
 @dataclass(frozen=True)
@@ -149,8 +154,29 @@ def structure_doubt(text: str, news: bool = False) -> str:
     return ""
 
 
+def picture_line(text: str) -> tuple[str, str] | None:
+    """``("imgs/a.jpg", "图注")`` for a ``【图】`` line; None for any other line."""
+    if not text.startswith(PICTURE_MARK):
+        return None
+    rest = text[len(PICTURE_MARK):].strip(BLANKS)
+    match = _PICTURE.match(rest)
+    source, caption = (match.group(1), match.group(2) or "") if match else (rest.split(maxsplit=1) + [""])[:2]
+    return source.strip(BLANKS), caption.strip(BLANKS)
+
+
+def grouped(blocks: list[Block]) -> tuple[Block, ...]:
+    """Consecutive pictures are one figure (a group, set side by side)."""
+    result: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Figure) and result and isinstance(result[-1], Figure):
+            result[-1] = Figure(result[-1].pictures + block.pictures, result[-1].origin)
+        else:
+            result.append(block)
+    return tuple(result)
+
+
 def classify(line: Line, origin: Origin) -> Block:
-    """One line of an article's body → a heading, an item or a paragraph."""
+    """One line of an article's body → a figure, a heading, an item or a paragraph."""
     text = line.text
     if line.block is not None:
         return line.block
@@ -158,6 +184,9 @@ def classify(line: Line, origin: Origin) -> Block:
         return Heading(text, origin, level=line.level)
     if line.role == "item":
         return Item(text, origin, marks=line.marks)
+    picture = picture_line(text)
+    if picture and picture[0]:
+        return Figure((Picture(*picture, line=origin.line),), origin)
     if text[0] in ITEM_MARKS:
         item = text[1:].lstrip(BLANKS)
         return Item(item, origin, marks=_shifted(line.marks, len(text) - len(item)))
@@ -207,7 +236,7 @@ def _build_article(draft: _ArticleDraft, file: str) -> Article:
     lines = draft.lines
     if lines and lines[0].block is None and news_title(lines[0].text):
         return Article(draft.title, (), draft.origin, items=_news_items(lines, file), mark=draft.mark)
-    blocks = tuple(classify(line, Origin(file, line.number)) for line in lines)
+    blocks = grouped([classify(line, Origin(file, line.number)) for line in lines])
     return Article(draft.title, blocks, draft.origin, mark=draft.mark)
 
 
@@ -230,7 +259,7 @@ def _news_items(lines: list[Line], file: str) -> tuple[NewsItem, ...]:
         if head:
             items[-1].listed.add(head.style)
         items[-1].blocks.append(classify(line, origin))
-    return tuple(NewsItem(d.head.number, d.head.title, tuple(d.blocks), d.origin, label=d.head.label) for d in items)
+    return tuple(NewsItem(d.head.number, d.head.title, grouped(d.blocks), d.origin, label=d.head.label) for d in items)
 
 
 def _opens_item(head: NewsTitle, items: list[_ItemDraft]) -> bool:
