@@ -11,8 +11,6 @@ read directly in well under a millisecond.
 
 from __future__ import annotations
 
-from fontTools.cffLib import TopDictDecompiler
-
 
 class CFFError(ValueError):
     """The data is not a CFF table this module can read."""
@@ -27,6 +25,31 @@ class _SIDs:
 
 def cid_charset(cff: bytes) -> list[int] | None:
     """The CID of each glyph id (index) of a CFF table; None for a name-keyed font."""
+    runs = _cid_runs(cff)
+    if runs is None:
+        return None
+    cids = [0]
+    for first, count in runs:
+        cids.extend(range(first, first + count))
+    return cids
+
+
+def has_identity_charset(cff: bytes) -> bool:
+    """Whether a CFF table is CID-keyed with every glyph id mapped to the same CID."""
+    runs = _cid_runs(cff)
+    if runs is None:
+        return False
+    gid = 1
+    for first, count in runs:
+        if first != gid:
+            return False
+        gid += count
+    return True
+
+
+def _cid_runs(cff: bytes) -> list[tuple[int, int]] | None:
+    """The charset of a CID-keyed CFF as runs of consecutive CIDs (first CID, glyph count)
+    for glyphs 1, 2, … in order; None for a name-keyed font."""
     try:
         top = _top_dict(cff)
         if "ROS" not in top:
@@ -37,12 +60,9 @@ def cid_charset(cff: bytes) -> list[int] | None:
         raise CFFError(f"unreadable CFF table: {error!r}") from None
 
 
-def is_identity(cids: list[int] | None) -> bool:
-    """Whether a charset maps every glyph id to the same CID."""
-    return cids is not None and all(gid == cid for gid, cid in enumerate(cids))
-
-
 def _top_dict(cff: bytes) -> dict:
+    from fontTools.cffLib import TopDictDecompiler  # half a second to import: only when needed
+
     if cff[0] != 1:
         raise CFFError(f"CFF major version {cff[0]} (only 1 is read here)")
     names_end = _index_end(cff, cff[2])  # the Name INDEX follows the header
@@ -82,19 +102,19 @@ def _card16(cff: bytes, offset: int) -> int:
     return int.from_bytes(cff[offset: offset + 2], "big")
 
 
-def _charset(cff: bytes, offset: int, glyphs: int) -> list[int]:
-    """CIDs of glyphs 0..glyphs-1 from a charset of format 0, 1 or 2 (glyph 0 is CID 0)."""
+def _charset(cff: bytes, offset: int, glyphs: int) -> list[tuple[int, int]]:
+    """Runs (first CID, count) of glyphs 1..glyphs-1 from a charset of format 0, 1 or 2."""
     form, position = cff[offset], offset + 1
-    cids = [0]
     if form == 0:
-        cids.extend(_card16(cff, position + 2 * i) for i in range(glyphs - 1))
-        return cids
+        return [(_card16(cff, position + 2 * i), 1) for i in range(glyphs - 1)]
     if form not in (1, 2):
         raise CFFError(f"charset format {form}")
     size = 3 if form == 1 else 4
-    while len(cids) < glyphs:
+    runs, covered = [], 1
+    while covered < glyphs:
         first = _card16(cff, position)
-        left = cff[position + 2] if form == 1 else _card16(cff, position + 2)
-        cids.extend(range(first, first + left + 1))
+        count = 1 + (cff[position + 2] if form == 1 else _card16(cff, position + 2))
+        runs.append((first, min(count, glyphs - covered)))
+        covered += count
         position += size
-    return cids[:glyphs]
+    return runs

@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from typeset.errors import EnvironmentProblem
-from typeset.typography.cff import CFFError, cid_charset, is_identity
+from typeset.typography.cff import CFFError, cid_charset, has_identity_charset
 
 #: The WeasyPrint release whose internals this module replaces.
 WEASYPRINT_VERSION = "70.0"
@@ -98,7 +98,7 @@ def _identity_cid_font(hb_face) -> bool:
     """Whether a face is a CID-keyed CFF whose glyph ids are its CIDs."""
     with _table_data(hb_face, b"CFF ") as cff:
         try:
-            return bool(cff) and is_identity(cid_charset(cff))
+            return bool(cff) and has_identity_charset(cff)
         except CFFError:
             return False
 
