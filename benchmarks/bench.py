@@ -65,9 +65,9 @@ def rounds(commands: dict[str, list[str]], count: int) -> dict[str, list[Times]]
     return results
 
 
-def ratio(results: dict[str, list[Times]], name: str, kind: str) -> float:
-    pairs = zip(results[name], results["bare"])
-    return statistics.median(getattr(a, kind) / getattr(b, kind) for a, b in pairs)
+def ratios(results: dict[str, list[Times]], name: str, kind: str) -> list[float]:
+    """The ratio to the bare run of the same round, for each round, sorted."""
+    return sorted(getattr(a, kind) / getattr(b, kind) for a, b in zip(results[name], results["bare"]))
 
 
 def median(results: dict[str, list[Times]], name: str, kind: str) -> float:
@@ -100,13 +100,17 @@ def bench_issue(name: str, issue: Path, tmp: Path, count: int) -> Path:
         "pdf": HUIKAN + [str(issue), "-o", str(out), "-f", "pdf"],
         "all": HUIKAN + [str(issue), "-o", str(out)],
     }, count)
-    print(f"\n{name}: median of {count} rounds, seconds wall / CPU")
+    print(f"\n{name}: {count} rounds; median seconds, wall / CPU")
     for label in ("bare", "pdf", "all"):
         print(f"  {label:5} {median(results, label, 'wall'):6.2f} / {median(results, label, 'cpu'):5.2f}")
     for label in ("pdf", "all"):
         figure = f"{label} ÷ bare"
-        wall, cpu = ratio(results, label, "wall"), ratio(results, label, "cpu")
-        print(f"  {figure}: wall {wall:.2f}{mark(figure, name, wall)}, CPU {cpu:.2f}{mark(figure, name, cpu)}")
+        line = []
+        for kind in ("wall", "cpu"):
+            values = ratios(results, label, kind)
+            value = statistics.median(values)
+            line.append(f"{kind} {value:.2f} ({values[0]:.2f}–{values[-1]:.2f}){mark(figure, name, value)}")
+        print(f"  {figure}: median (min–max) of the rounds: {'; '.join(line)}")
     for figure, pattern in (("PDF KB", "*[0-9].pdf"), ("PDF/A KB", "*-存档.pdf"), ("EPUB KB", "*.epub")):
         size = next(out.glob(pattern)).stat().st_size
         print(f"  {figure[:-3]:8} {size:9,d} bytes = {size / 1000:.0f} KB{mark(figure, name, size / 1000)}")
