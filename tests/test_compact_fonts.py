@@ -229,3 +229,4 @@ def test_every_width_is_a_cid_of_the_embedded_charset(sample):
         assert used <= set(cids) and cids != list(range(len(cids))) and len(cids) < 2 * len(used) + 10
         checked += 1
     assert checked == 3
+
