@@ -59,7 +59,7 @@ def verify(path: Path, archive: Path | None = None) -> Report:
         raise SourceError("要检查的文件或文件夹不存在，请检查路径。", path)
     if path.is_file():
         report = Report(path.parent)
-        _open_check(report, path.parent, path.name)
+        _open_check(report, path, str(path))
         return report
     report = Report(path)
     if (path / MANIFEST).is_file():
@@ -69,7 +69,7 @@ def verify(path: Path, archive: Path | None = None) -> Report:
         _check_sources(report, path, Path(archive))
     for name in tree_files(path):
         if name.lower().endswith((".pdf", ".epub")):
-            _open_check(report, path, name)
+            _open_check(report, path / name, name)
     return report
 
 
@@ -105,9 +105,8 @@ def _check_sources(report: Report, site: Path, archive: Path) -> None:
     _against(report, archive, site / SOURCES_MANIFEST, present, f"{archive.name}/")
 
 
-def _open_check(report: Report, root: Path, name: str) -> None:
-    path = root / name
-    check = pdf_damage if name.lower().endswith(".pdf") else epub_damage
+def _open_check(report: Report, path: Path, name: str) -> None:
+    check = pdf_damage if path.name.lower().endswith(".pdf") else epub_damage
     report.opened += 1
     detail = check(path)
     if detail:
@@ -198,6 +197,8 @@ def epub_damage(path: Path) -> str:
                 return f"压缩包内的 {bad} 校验失败"
             if "META-INF/container.xml" not in book.namelist():
                 return "缺少 META-INF/container.xml"
+    except zlib.error:
+        return "压缩包内有文件解压失败"
     except Exception as exc:  # noqa: BLE001 - zipfile raises many kinds on damaged input
-        return f"不是完整的 zip 压缩包：{type(exc).__name__}"
+        return f"不是完整的 zip 压缩包（{type(exc).__name__}）"
     return ""
