@@ -240,11 +240,11 @@ def assemble(volume: Volume, own: bytes, front: int, sources: dict[str, list]) -
 
 
 def add_outline(writer, volume: Volume, starts: list[int]) -> None:
-    root = writer.add_outline_item(f"{volume.year}年", 0)
+    root = writer.add_outline_item(title=f"{volume.year}年", page_number=0)
     for issue, start in zip(volume.issues, starts):
-        parent = writer.add_outline_item(issue.label, start, parent=root)
+        parent = writer.add_outline_item(title=issue.label, page_number=start, parent=root)
         for article in issue.articles:
-            writer.add_outline_item(article.title, start + article.page - 1, parent=parent)
+            writer.add_outline_item(title=article.title, page_number=start + article.page - 1, parent=parent)
 
 
 def attach(writer, volume: Volume, issue_id: str, source) -> None:
