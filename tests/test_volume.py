@@ -143,3 +143,13 @@ def test_the_volume_command_names_an_unknown_year(year_library, capsys, monkeypa
 def test_a_title_never_makes_a_folder():
     assert volume_file_name("两新/党建", 2020) == "两新_党建2020年合订本.pdf"
     assert volume_file_name("..会刊", 2021) == "会刊2021年合订本.pdf"
+
+
+def test_an_unreadable_issue_pdf_fails_its_year_not_the_library(year_library, tmp_path):
+    site = shutil.copytree(year_library.site, tmp_path / "site")
+    (site / f"{YEAR}-04" / f"{YEAR}-04.pdf").write_bytes(b"%PDF-1.7\n%%EOF\n")
+    (site / ".huikan-volumes.json").unlink()
+    result = build_library(year_library.archive, site, workers=1)
+    assert result.warnings == [] and result.built == []
+    assert [failure.where for failure in result.failures] == [f"{YEAR}年合订本"]
+    assert f"{YEAR}-04.pdf" in str(result.failures[0]) and "huikan library --rebuild" in str(result.failures[0])

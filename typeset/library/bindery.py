@@ -11,10 +11,12 @@ import hashlib
 import json
 from pathlib import Path
 
+from typeset.errors import TypesetError
+from typeset.library.archive import Failure
 from typeset.library.catalog import IssueView
 from typeset.library.pages import write_if_changed
 from typeset.library.state import tool_digest
-from typeset.library.volume import FOLDER, SOURCES_SUFFIX, Volume, bind, volume_file_name, volumes_by_year
+from typeset.library.volume import FOLDER, SOURCES_SUFFIX, Volume, bind, bind_year, issues_by_year, volume_file_name
 from typeset.model import SourceFile
 from typeset.outputs import atomic_write, ensure_dir
 from typeset.resources import templates_dir
@@ -40,22 +42,32 @@ def volume_links(views: list[IssueView]) -> dict[int, str]:
 
 
 def write_volumes(site: Path, views: list[IssueView], sources: dict[str, tuple[SourceFile, ...]],
-                  years: set[int] | None = None) -> list[Path]:
-    """Bind every year (or only ``years``) whose key changed; returns the files written."""
+                  years: set[int] | None = None) -> tuple[list[Path], list[Failure]]:
+    """Bind every year (or only ``years``) whose key changed; returns the files written and the
+    years that could not be bound (the others go on)."""
     state = _load(site)
     changed: list[Path] = []
-    wanted = [v for v in volumes_by_year(site, views) if years is None or v.year in years]
-    for volume in wanted:
-        key = volume_key(volume, sources)
-        paths = volume_paths(volume)
-        if state.get(str(volume.year)) == key and all((site / p).is_file() for p in paths):
-            continue
-        changed += write_volume(site, volume, sources)
-        state[str(volume.year)] = key
+    failures: list[Failure] = []
+    wanted = {year: chosen for year, chosen in issues_by_year(views).items() if years is None or year in years}
+    for year, chosen in wanted.items():
+        try:
+            changed += _bind_if_changed(site, bind_year(site, year, chosen), sources, state)
+        except TypesetError as error:
+            failures.append(Failure(f"{year}年合订本", str(error)))
     if years is None:
-        changed += _forget(site, state, {str(v.year) for v in wanted})
+        changed += _forget(site, state, {str(year) for year in wanted})
     _save(site, state)
-    return changed
+    return changed, failures
+
+
+def _bind_if_changed(site: Path, volume: Volume, sources: dict[str, tuple[SourceFile, ...]],
+                     state: dict[str, str]) -> list[Path]:
+    key = volume_key(volume, sources)
+    if state.get(str(volume.year)) == key and all((site / p).is_file() for p in volume_paths(volume)):
+        return []
+    written = write_volume(site, volume, sources)
+    state[str(volume.year)] = key
+    return written
 
 
 def write_volume(site: Path, volume: Volume, sources: dict[str, tuple[SourceFile, ...]]) -> list[Path]:

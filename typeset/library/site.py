@@ -82,7 +82,9 @@ def _build(archive: Archive, site: Path, workers: int | None, force: bool) -> Li
     views = _views(archive.entries, state, site)
     _write_site(archive, site, views, result)
     sources = {entry.issue_id: entry.bulletin.sources for entry in archive.entries}
-    result.changed += write_volumes(site, views, sources)
+    volumes, failures = write_volumes(site, views, sources)
+    result.changed += volumes
+    result.failures += failures
     save_state(site, state)
     read = [entry.folder for entry in archive.entries if entry.issue_id in state.issues]
     result.changed += write_manifests(site, archive.root, source_files(archive.root, read))
@@ -96,7 +98,8 @@ def _build_year(archive: Archive, site: Path, year: int, workers: int | None) ->
     result, state = _editions(archive, entries, site, workers, force=False)
     save_state(site, state)
     sources = {entry.issue_id: entry.bulletin.sources for entry in entries}
-    result.changed = write_volumes(site, _views(entries, state, site), sources, years={year})
+    result.changed, failures = write_volumes(site, _views(entries, state, site), sources, years={year})
+    result.failures += failures
     return result
 
 

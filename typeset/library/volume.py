@@ -20,11 +20,13 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from typeset.errors import OutputError, StyleError
 from typeset.library.catalog import IssueView
 from typeset.library.pages import site_env
 from typeset.model import Article
+from typeset.render import overrides_root
 from typeset.resources import templates_dir
-from typeset.styles import load_style
+from typeset.styles import Style, load_style
 
 FOLDER = "合订本"  # the volumes' folder in the site
 SOURCES_SUFFIX = "-附原稿"
@@ -125,19 +127,27 @@ def volume_file_name(title: str, year: int) -> str:
     return f"{safe}{year}年合订本.pdf"
 
 
-def volumes_by_year(site: Path, views: list[IssueView]) -> list[Volume]:
-    """A volume per year (oldest first) from the issues that have a print PDF in the site."""
+def issues_by_year(views: list[IssueView]) -> dict[int, list[IssueView]]:
+    """The issues with a print PDF, by year (oldest first), in issue order."""
     years: dict[int, list[IssueView]] = {}
     for view in sorted(views, key=lambda v: (v.meta.year, v.meta.number)):
         if view.download("pdf"):
             years.setdefault(view.meta.year, []).append(view)
-    return [bind_year(site, year, chosen) for year, chosen in sorted(years.items())]
+    return dict(sorted(years.items()))
 
 
 def bind_year(site: Path, year: int, views: list[IssueView]) -> Volume:
+    """The year's issues read from their print PDFs; an unreadable one is the editor's to rebuild."""
+    from pypdf.errors import PyPdfError
+
     issues, first = [], 0
     for view in views:
-        issue = read_issue(view, (site / view.download("pdf").path).read_bytes(), first)
+        path = site / view.download("pdf").path
+        try:
+            issue = read_issue(view, path.read_bytes(), first)
+        except (PyPdfError, OSError, ValueError, KeyError) as exc:
+            raise OutputError(f"这一期的 PDF 无法读取（{type(exc).__name__}），{year}年合订本没有生成。"
+                              "请运行 huikan library --rebuild 重排。", path) from None
         issues.append(issue)
         first += issue.pages
     meta = views[-1].meta
@@ -197,7 +207,7 @@ def volume_pages(volume: Volume) -> tuple[bytes, int, int]:
 
     from typeset.writers.fetcher import ConfinedFetcher
 
-    style = load_style(volume.issues[0].view.meta.style)
+    style = volume_style(volume.issues[0].view.bulletin)
     html = site_env().get_template("library/volume.html.j2").render(
         volume=volume, body=style.font_family("body"), heading=style.font_family("heading"))
     fetcher = ConfinedFetcher([templates_dir()])
@@ -208,6 +218,14 @@ def volume_pages(volume: Volume) -> tuple[bytes, int, int]:
     buffer = io.BytesIO()
     document.write_pdf(buffer, pdf_identifier=digest[:32].encode("ascii"))
     return buffer.getvalue(), front, back
+
+
+def volume_style(bulletin) -> Style:
+    """The fonts of the year's first issue (its own style folder first), else the default's."""
+    try:
+        return load_style(bulletin.meta.style, overrides_root(bulletin))
+    except StyleError:
+        return load_style("default")
 
 
 def assemble(volume: Volume, own: bytes, front: int, sources: dict[str, list]) -> bytes:
