@@ -96,6 +96,10 @@ def test_the_copy_with_sources_attaches_every_source_and_claims_no_pdfa(year_lib
     assert len(names) == 2 * ISSUES + 2  # issue.toml and the section files of every issue
     first = year_library.archive / "01" / "01-工作交流.txt"
     assert attached.attachments[f"{YEAR}-01-01-工作交流.txt"] == [first.read_bytes()]
+    specs = attached.trailer["/Root"]["/Names"]["/EmbeddedFiles"]["/Names"][1::2]
+    for spec in (ref.get_object() for ref in specs):
+        assert spec["/AFRelationship"] == "/Source" and spec["/UF"] == spec["/F"]
+        assert spec["/EF"]["/F"].get_object()["/Subtype"] == "/text/plain"
     assert plain.attachments == {}
     assert len(attached.pages) == len(plain.pages)
     for reader in (plain, attached):

@@ -268,11 +268,12 @@ def add_outline(writer, volume: Volume, starts: list[int]) -> None:
 def attach(writer, volume: Volume, issue_id: str, source) -> None:
     from pypdf.generic import NameObject, create_string_object
 
-    name = f"{issue_id}-{Path(source.name).name}"
+    name = f"{issue_id}-{source.name.replace('/', '-')}"
     embedded = writer.add_attachment(name, source.raw or source.text.encode("utf-8"))
+    embedded.alternative_name = create_string_object(name)  # /UF: the name in Unicode
     embedded.description = create_string_object(f"{volume.name} {issue_id} 原始文本：{source.name}")
     embedded.associated_file_relationship = NameObject("/Source")
-    embedded.subtype = NameObject("/text#2Fplain")
+    embedded.subtype = NameObject("/text/plain")  # written as /text#2Fplain
     when = dt.datetime.fromisoformat(volume.moment)
     embedded.creation_date = embedded.modification_date = when
 
