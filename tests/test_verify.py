@@ -70,11 +70,12 @@ def test_missing_unexpected_and_changed_sources_are_each_named(copy):
     site, archive = copy
     (site / f"{YEAR}-02" / "cover.png").unlink()
     (site / "笔记.txt").write_text("不该在这里", encoding="utf-8")
+    (site / "外面").symlink_to(archive, target_is_directory=True)
     source = archive / "04" / "01-工作交流.txt"
     source.write_text(source.read_text(encoding="utf-8") + "补一句。\n", encoding="utf-8")
     (archive / "06" / "03-新栏目.txt").write_text("☆ 新文章\n正文。\n", encoding="utf-8")
     found = {(problem.kind, problem.path) for problem in verify(site, archive).problems}
-    assert found == {("missing", f"{YEAR}-02/cover.png"), ("unexpected", "笔记.txt"),
+    assert found == {("missing", f"{YEAR}-02/cover.png"), ("unexpected", "笔记.txt"), ("unexpected", "外面"),
                      ("changed", "archive/04/01-工作交流.txt"), ("unexpected", "archive/06/03-新栏目.txt")}
 
 

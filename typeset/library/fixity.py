@@ -59,6 +59,15 @@ def tree_files(root: Path, skip: tuple[str, ...] = ()) -> list[str]:
     return sorted(found)
 
 
+def tree_links(root: Path) -> list[str]:
+    """Symbolic links under ``root``: the library never makes one, so each is unexpected."""
+    found = []
+    for folder, dirs, files in os.walk(root):
+        found += [Path(folder, name).relative_to(root).as_posix() for name in dirs + files
+                  if os.path.islink(os.path.join(folder, name))]
+    return sorted(found)
+
+
 def manifest_text(root: Path, paths: list[str]) -> str:
     return "".join(f"{file_sha256(root / path)}  {encode(path)}\n" for path in sorted(paths))
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from typeset.errors import SourceError
 from typeset.library.fixity import (MANIFEST, MANIFESTS, SOURCES_MANIFEST, Differences, compare, read_manifest,
-                                    source_files, source_folders, tree_files)
+                                    source_files, source_folders, tree_files, tree_links)
 
 ARCHIVE_COPY = "-存档.pdf"  # the issues' PDF/A editions: they must say so
 EPUB_MIMETYPE = b"application/epub+zip"
@@ -65,6 +65,7 @@ def verify(path: Path, archive: Path | None = None) -> Report:
     if (path / MANIFEST).is_file():
         report.manifest = True
         _against(report, path, path / MANIFEST, tree_files(path, skip=MANIFESTS), "")
+        report.problems += [Problem("unexpected", name, "符号链接") for name in tree_links(path)]
     if archive is not None:
         _check_sources(report, path, Path(archive))
     for name in tree_files(path):
