@@ -10,7 +10,7 @@ from pathlib import Path
 import jinja2
 
 from typeset import provenance, sandbox
-from typeset.model import Bulletin, IssueMeta
+from typeset.model import Bulletin, IssueMeta, runs
 from typeset.resources import templates_dir
 from typeset.styles import Style, load_style
 from typeset.typography.markup import cjk
@@ -42,6 +42,8 @@ def template_env(style: Style, issue_root: Path | None, paged: bool = True) -> j
     )
     latin_gap = style.type.get("cjk_latin_space", "none") == "quarter"
     env.filters["cjk"] = partial(cjk, joiners=paged, latin_gap=latin_gap)
+    env.filters["runs"] = runs
+    env.globals["paged"] = paged
     return env
 
 

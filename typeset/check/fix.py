@@ -127,6 +127,7 @@ def fix_sources(bulletin: Bulletin) -> list[FileFix]:
     alone), each file once even if two names lead to it."""
     if Path(bulletin.root) == sample_issue_dir().resolve():
         raise SourceError("随程序附带的示例刊不能自动修正：请指定要修正的会刊文件夹或文件。", bulletin.root)
+    _refuse_word(bulletin)
     fixes, seen = [], set()
     for source in bulletin.sources:
         key = Path(source.path).resolve()
@@ -137,6 +138,13 @@ def fix_sources(bulletin: Bulletin) -> list[FileFix]:
         if fixed:
             fixes.append(fixed)
     return fixes
+
+
+def _refuse_word(bulletin: Bulletin) -> None:
+    """The editor's Word file is never rewritten: refuse before any file is touched."""
+    for source in bulletin.sources:
+        if source.encoding == "docx" and fix_text(source.name, source.text)[1]:
+            raise SourceError("Word 文件不自动修正（不改写 Word 原稿）：请按 huikan check 列出的位置在 Word 中手工修改。", source.path)
 
 
 def all_changes(fixes: list[FileFix]) -> list[Change]:
