@@ -30,6 +30,8 @@ from typeset.styles import Style, load_style
 
 FOLDER = "合订本"  # the volumes' folder in the site
 SOURCES_SUFFIX = "-附原稿"
+MEDIA_TYPES = {".txt": "text/plain", ".toml": "text/plain", ".md": "text/plain",
+               ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 UNSAFE = '/\\:*?"<>|'
 
 
@@ -271,16 +273,21 @@ def attach(writer, volume: Volume, issue_id: str, source) -> None:
     name = f"{issue_id}-{source.name.replace('/', '-')}"
     embedded = writer.add_attachment(name, source.raw or source.text.encode("utf-8"))
     embedded.alternative_name = create_string_object(name)  # /UF: the name in Unicode
-    embedded.description = create_string_object(f"{volume.name} {issue_id} 原始文本：{source.name}")
+    embedded.description = create_string_object(f"{volume.name} {issue_id} 原稿：{source.name}")
     embedded.associated_file_relationship = NameObject("/Source")
-    embedded.subtype = NameObject("/text/plain")  # written as /text#2Fplain
+    embedded.subtype = NameObject("/" + media_type(source.name))  # "/text/plain" is written /text#2Fplain
     when = dt.datetime.fromisoformat(volume.moment)
     embedded.creation_date = embedded.modification_date = when
 
 
+def media_type(name: str) -> str:
+    """From a fixed table, not the machine's mime.types: the same volume on every machine."""
+    return MEDIA_TYPES.get(Path(name).suffix.lower(), "application/octet-stream")
+
+
 def info(volume: Volume, with_sources: bool) -> dict[str, str]:
     stamp = dt.datetime.fromisoformat(volume.moment).strftime("D:%Y%m%d%H%M%S+00'00'")
-    subject = "各期原始文本作为附件" if with_sources else "各期版面原样合订"
+    subject = "各期原稿作为附件" if with_sources else "各期版面原样合订"
     return {"/Title": volume.title, "/Author": volume.publisher, "/Subject": subject,
             "/Creator": "huikan", "/Producer": "huikan (WeasyPrint, pypdf)",
             "/CreationDate": stamp, "/ModDate": stamp}
