@@ -54,9 +54,10 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def write_pages(site: Path, settings: Settings, issues: list[IssueView]) -> list[Path]:
-    """Every page of the site; returns the files that changed."""
-    pages = {"index.html": render_index(settings, issues), "search.html": render_search(settings)}
+def write_pages(site: Path, settings: Settings, issues: list[IssueView], volumes: dict[int, str] | None = None) -> list[Path]:
+    """Every page of the site (``volumes``: year → its 合订本, linked from the front page);
+    returns the files that changed."""
+    pages = {"index.html": render_index(settings, issues, volumes or {}), "search.html": render_search(settings)}
     pages.update((view.page, render_issue(settings, view)) for view in issues)
     pages.update((name, (templates_dir() / "library" / name).read_text(encoding="utf-8")) for name in ASSETS)
     return [site / name for name, text in sorted(pages.items()) if write_if_changed(site / name, text.encode("utf-8"))]
@@ -66,9 +67,9 @@ def common(settings: Settings, depth: int) -> dict:
     return {"site": settings, "root": "../" * depth, "depth": depth, "version": __version__}
 
 
-def render_index(settings: Settings, issues: list[IssueView]) -> str:
+def render_index(settings: Settings, issues: list[IssueView], volumes: dict[int, str]) -> str:
     template = site_env().get_template("library/index.html.j2")
-    return template.render(years=by_year(issues), count=len(issues), **common(settings, 0))
+    return template.render(years=by_year(issues), count=len(issues), volumes=volumes, **common(settings, 0))
 
 
 def render_search(settings: Settings) -> str:
