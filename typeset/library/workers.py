@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from typeset.errors import EnvironmentProblem, TypesetError
-from typeset.outputs import atomic_write
+from typeset.outputs import replace_file
 
 COVER_NAME = "cover.png"
 COVER_WIDTH = 360  # pixels: a thumbnail at 2x for a 180 px wide card
@@ -104,10 +104,11 @@ def draw_cover(pdf: Path, target: Path) -> Path:
         palette.save(buffer, "PNG", optimize=True)
     finally:
         raw.unlink(missing_ok=True)
-    return atomic_write(target, buffer.getvalue())
+    return replace_file(target.parent, target.name, buffer.getvalue())
 
 
 def render_first_page(pdf: Path, stem: Path) -> Path:
+    stem.with_suffix(".png").unlink(missing_ok=True)  # pdftoppm would write through a link there
     command = ["pdftoppm", "-png", "-f", "1", "-l", "1", "-singlefile",
                "-scale-to-x", str(COVER_WIDTH), "-scale-to-y", "-1", str(pdf), str(stem)]
     try:
