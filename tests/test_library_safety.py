@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.library_archive import issue_toml, sample_articles, write_issue
-from typeset.errors import ConfigError
+from typeset.errors import ConfigError, OutputError
 from typeset.library import build_library
 from typeset.library.archive import read_settings
 from typeset.library.pages import write_if_changed
@@ -83,6 +83,27 @@ def test_replace_file_creates_no_folder_through_a_link(tmp_path):
     replace_file(tmp_path / "site", "opds/2016.xml", b"<feed/>")
     assert list((tmp_path / "elsewhere").iterdir()) == []
     assert (tmp_path / "site" / "opds" / "2016.xml").read_bytes() == b"<feed/>"
+
+
+def test_a_file_where_a_folder_belongs_is_kept_and_named(tmp_path):
+    (tmp_path / "opds").write_text("the user's own file", encoding="utf-8")
+    with pytest.raises(OutputError, match="不是文件夹"):
+        replace_file(tmp_path, "opds/2016.xml", b"<feed/>")
+    assert (tmp_path / "opds").read_text(encoding="utf-8") == "the user's own file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["opds"]
+
+
+def test_an_issue_reached_through_a_link_is_not_current(tmp_path):
+    from typeset.library.state import SiteState
+
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / f"{ISSUE}.pdf").write_bytes(b"%PDF")
+    (tmp_path / ISSUE).symlink_to(tmp_path / "elsewhere")
+    state = SiteState({ISSUE: {"digest": "d", "files": {"pdf": f"{ISSUE}/{ISSUE}.pdf"}}})
+    assert not state.is_current(ISSUE, "d", tmp_path)  # rebuilt into a real folder
+    (tmp_path / ISSUE).unlink()
+    (tmp_path / "elsewhere").rename(tmp_path / ISSUE)
+    assert state.is_current(ISSUE, "d", tmp_path)
 
 
 def test_a_forged_state_entry_removes_only_the_librarys_own_files(planted):

@@ -90,6 +90,7 @@ def replace_file(root: Path, relative: str, data: bytes) -> Path:
     try:
         out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644, dir_fd=fd)
         with os.fdopen(out, "wb") as handle:
+            os.fchmod(handle.fileno(), 0o644)  # readable by the web server whatever the umask
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -124,7 +125,9 @@ def _open_real_dirs(root: Path, folders) -> int:
     fd = os.open(ensure_dir(root), os.O_RDONLY | os.O_DIRECTORY)
     try:
         for folder in folders:
-            fd = _enter(fd, folder)
+            child = _enter(fd, folder)
+            os.close(fd)
+            fd = child
     except OSError as exc:
         os.close(fd)
         raise OutputError(f"无法创建网站里的文件夹（{os_reason(exc)}）。", root.joinpath(*folders)) from None
@@ -132,23 +135,20 @@ def _open_real_dirs(root: Path, folders) -> int:
 
 
 def _enter(parent: int, name: str) -> int:
-    """Open the real folder ``name`` in ``parent`` (closed here); a symlink there is removed."""
+    """Open the real folder ``name`` in ``parent``, made if missing; a symlink there is removed."""
+    if name in ("", ".", "..") or "/" in name:
+        raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
     try:
-        if name in ("", ".", "..") or "/" in name:
-            raise OSError(errno.EINVAL, "bad folder name")
-        try:
-            mode = os.lstat(name, dir_fd=parent).st_mode
-            if stat.S_ISLNK(mode):
-                os.unlink(name, dir_fd=parent)
-            elif not stat.S_ISDIR(mode):
-                raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))
-        except FileNotFoundError:
-            pass
-        with contextlib.suppress(FileExistsError):
-            os.mkdir(name, 0o755, dir_fd=parent)
-        return os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=parent)
-    finally:
-        os.close(parent)
+        mode = os.lstat(name, dir_fd=parent).st_mode
+        if stat.S_ISLNK(mode):
+            os.unlink(name, dir_fd=parent)
+        elif not stat.S_ISDIR(mode):
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))
+    except FileNotFoundError:
+        pass
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(name, 0o755, dir_fd=parent)
+    return os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=parent)
 
 
 class EditionSet:
