@@ -86,6 +86,8 @@ def _record(entry: Entry, outcome: Outcome, digest: str, archive: Archive, state
     if outcome.error:
         result.failures.append(Failure(where, outcome.error))
         state.issues.pop(entry.issue_id, None)
+        with contextlib.suppress(OSError):
+            (result.site / entry.issue_id).rmdir()  # made for the build, nothing written into it
         return
     files = {name: path.relative_to(result.site).as_posix() for name, path in outcome.files.items()}
     state.issues[entry.issue_id] = {"digest": digest, "files": files, "source": where}
