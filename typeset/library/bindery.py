@@ -18,7 +18,7 @@ from typeset.library.pages import write_if_changed
 from typeset.library.state import tool_digest
 from typeset.library.volume import FOLDER, SOURCES_SUFFIX, Volume, bind, bind_year, issues_by_year, volume_file_name
 from typeset.model import SourceFile
-from typeset.outputs import atomic_write, ensure_dir
+from typeset.outputs import is_real_file, replace_file
 from typeset.resources import templates_dir
 
 STATE_FILE = ".huikan-volumes.json"
@@ -71,12 +71,11 @@ def _bind_if_changed(site: Path, volume: Volume, sources: dict[str, tuple[Source
 
 
 def write_volume(site: Path, volume: Volume, sources: dict[str, tuple[SourceFile, ...]]) -> list[Path]:
-    ensure_dir(site / FOLDER)
     mine = {issue.view.issue_id: list(sources.get(issue.view.issue_id, ())) for issue in volume.issues}
     bound = bind(volume, mine)
-    plain, attached = (site / p for p in volume_paths(volume))
-    return [path for path, data in ((plain, bound.pdf), (attached, bound.with_sources))
-            if write_if_changed(path, data)]
+    plain, attached = volume_paths(volume)
+    return [site / name for name, data in ((plain, bound.pdf), (attached, bound.with_sources))
+            if write_if_changed(site, name, data)]
 
 
 def volume_key(volume: Volume, sources: dict[str, tuple[SourceFile, ...]]) -> str:
@@ -96,6 +95,8 @@ def _forget(site: Path, state: dict[str, str], kept: set[str]) -> list[Path]:
     for year in sorted(set(state) - kept):
         del state[year]
         for path in sorted((site / FOLDER).glob(f"*{year}年合订本*.pdf")):
+            if not is_real_file(site, path.relative_to(site).as_posix()):
+                continue  # never through a link planted in the site
             path.unlink()
             gone.append(path)
     return gone
@@ -114,4 +115,4 @@ def _save(site: Path, state: dict[str, str]) -> None:
     text = json.dumps(state, indent=1, sort_keys=True) + "\n"
     if (site / STATE_FILE).is_file() and (site / STATE_FILE).read_text(encoding="utf-8") == text:
         return
-    atomic_write(site / STATE_FILE, text.encode("utf-8"))
+    replace_file(site, STATE_FILE, text.encode("utf-8"))

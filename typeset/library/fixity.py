@@ -84,7 +84,7 @@ def write_manifests(site: Path, archive: Path, sources: list[str]) -> list[Path]
     """Both manifests (``sources``: paths relative to ``archive``); returns those that changed."""
     texts = {MANIFEST: manifest_text(site, tree_files(site, skip=MANIFESTS)),
              SOURCES_MANIFEST: manifest_text(archive, sources)}
-    return [site / name for name, text in texts.items() if write_if_changed(site / name, text.encode("utf-8"))]
+    return [site / name for name, text in texts.items() if write_if_changed(site, name, text.encode("utf-8"))]
 
 
 def read_manifest(path: Path) -> dict[str, str]:

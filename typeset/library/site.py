@@ -7,8 +7,8 @@ feeds) → write (only files whose bytes changed) → index (Pagefind, when a pa
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,8 +22,8 @@ from typeset.library.fixity import source_files, write_manifests
 from typeset.library.pages import write_if_changed, write_pages
 from typeset.library.search import TEXT_INDEX, has_index, index_site, text_index
 from typeset.library.state import SiteState, issue_digest, load_state, save_state
-from typeset.library.workers import Job, Outcome, build_all
-from typeset.outputs import ensure_dir
+from typeset.library.workers import COVER_NAME, Job, Outcome, build_all
+from typeset.outputs import ensure_dir, is_real_file, real_folder
 
 LOGGER = logging.getLogger("typeset")
 
@@ -112,7 +112,7 @@ def _editions(archive: Archive, entries: tuple[Entry, ...], site: Path, workers:
     stale = [e for e in entries if force or not state.is_current(e.issue_id, digests[e.issue_id], site)]
     stale_ids = {e.issue_id for e in stale}
     result.reused = [e.issue_id for e in entries if e.issue_id not in stale_ids]
-    outcomes = build_all([Job(e.issue_id, e.folder, site / e.issue_id) for e in stale], workers)
+    outcomes = build_all([Job(e.issue_id, e.folder, real_folder(site, e.issue_id)) for e in stale], workers)
     for entry, outcome in zip(stale, outcomes):
         _record(entry, outcome, digests[entry.issue_id], archive, state, result)
     return result, state
@@ -130,6 +130,8 @@ def _record(entry: Entry, outcome: Outcome, digest: str, archive: Archive, state
     if outcome.error:
         result.failures.append(Failure(where, outcome.error))
         state.issues.pop(entry.issue_id, None)
+        with contextlib.suppress(OSError):
+            (result.site / entry.issue_id).rmdir()  # made for the build, nothing written into it
         return
     files = {name: path.relative_to(result.site).as_posix() for name, path in outcome.files.items()}
     state.issues[entry.issue_id] = {"digest": digest, "files": files, "source": where}
@@ -142,16 +144,34 @@ def _forget_removed(archive: Archive, state: SiteState, site: Path) -> None:
         source = known.get("source")
         if source and (archive.root / source / "issue.toml").is_file():
             continue
-        if (site / issue_id).is_dir() and not (site / issue_id).is_symlink():
-            shutil.rmtree(site / issue_id)
+        _remove_issue_files(site, issue_id, [*known["files"].values(), f"{issue_id}/index.html"])
         del state.issues[issue_id]
+
+
+def _remove_issue_files(site: Path, issue_id: str, recorded: list[str]) -> None:
+    """Remove what the library wrote for an issue, then its folder if that leaves it empty.
+    The state file may be edited by hand: only files named like the library's own outputs are
+    taken, never a folder's other contents."""
+    folder = site / issue_id
+    if folder.is_symlink() or not folder.is_dir():
+        return
+    for relative in recorded:
+        path = site / relative
+        if path.parent == folder and _ours(issue_id, path.name) and is_real_file(site, relative):
+            path.unlink()
+    with contextlib.suppress(OSError):
+        folder.rmdir()
+
+
+def _ours(issue_id: str, name: str) -> bool:
+    return name in ("index.html", COVER_NAME) or name.startswith(issue_id)
 
 
 def _write_site(archive: Archive, site: Path, views: list[IssueView], result: LibraryResult) -> None:
     result.changed = write_pages(site, archive.settings, views, volume_links(views))
     generated = render_feeds(archive.settings, views) | {TEXT_INDEX: text_index(views)}
     for name, text in sorted(generated.items()):
-        if write_if_changed(site / name, text.encode("utf-8")):
+        if write_if_changed(site, name, text.encode("utf-8")):
             result.changed.append(site / name)
     pages_changed = any(path.name == "index.html" and path.parent != site for path in result.changed)
     if pages_changed or result.built or not has_index(site):
