@@ -6,12 +6,14 @@ Every link is relative (the site works from any folder of any host, and as far a
 
 from __future__ import annotations
 
-from functools import cache
+import base64
+from functools import cache, partial
 from pathlib import Path
 
 import jinja2
 
 from typeset import __version__
+from typeset.figures import FigureSet, plan_figures
 from typeset.library.archive import Settings
 from typeset.library.catalog import IssueView, by_year, href
 from typeset.outputs import replace_file
@@ -86,5 +88,15 @@ def render_issue(settings: Settings, view: IssueView) -> str:
     bulletin = view.bulletin
     root = overrides_root(bulletin)
     own = root is not None and any((root / name).is_dir() for name in ("templates", "style"))
-    template = issue_env(bulletin.meta.style, root if own else None).get_template("library/issue.html.j2")
+    env = issue_env(bulletin.meta.style, root if own else None)
+    figures = plan_figures(bulletin, load_style(bulletin.meta.style, root if own else None))
+    env.globals.update(figures=figures, figure_src=partial(inline_picture, figures))  # this issue's pictures
+    template = env.get_template("library/issue.html.j2")
     return template.render(view=view, meta=view.meta, sections=bulletin.sections, **common(settings, 1))
+
+
+def inline_picture(figures: FigureSet, placed) -> str:
+    """A picture of the screen edition as a ``data:`` URL: the page stays one file, readable
+    from any folder and from ``file://``, and carries no EXIF (the screen versions have none)."""
+    prepared = figures.prepared(placed, "screen")
+    return f"data:{prepared.media_type};base64,{base64.b64encode(prepared.data).decode('ascii')}"
