@@ -108,7 +108,10 @@ def test_check_reports_missing_uncaptioned_and_low_resolution_pictures(issue, tm
     assert ("02-更多.txt", 3, "picture-no-caption", "warning") in findings
     low = findings[("02-更多.txt", 5, "picture-low-dpi", "warning")]
     assert "小图.png" in low and re.search(r"\d+ dpi", low)
-    assert not any(f[0] == "01-协会动态.txt" for f in findings)  # image paths are not text to proof-read
+    own = {f[2] for f in findings if f[0] == "01-协会动态.txt"}
+    assert own == {"picture-location"}  # image paths are not text to proof-read; the phone photos have GPS
+    located = [m for f, m in findings.items() if f[2] == "picture-location"]
+    assert located and all("GPS" in m and "存档版" in m for m in located)
 
 
 def test_every_edition_is_written_within_its_size(editions):
@@ -255,3 +258,20 @@ def test_the_library_shows_an_issues_pictures_on_its_page(tmp_path):
     data = base64.b64decode(re.search(r'src="data:image/[a-z]+;base64,([^"]+)"', page).group(1))
     with Image.open(io.BytesIO(data)) as picture:
         assert not picture.getexif() and max(picture.size) <= 1600
+
+
+def test_a_missing_picture_is_not_offered_force(tmp_path):
+    """Found in review: the advice said --force, which then failed on the same picture."""
+    import shutil
+
+    from typeset.build import build
+    from typeset.errors import CheckFailed
+    from typeset.resources import sample_issue_dir
+
+    folder = tmp_path / "2014-05"
+    shutil.copytree(sample_issue_dir(), folder)
+    section = next(folder.glob("*.txt"))
+    section.write_text(section.read_text(encoding="utf-8") + "【图】imgs/没有.jpg 不存在的图\n", encoding="utf-8")
+    with pytest.raises(CheckFailed) as failed:
+        build(folder, tmp_path / "out", ["html"])
+    assert "--force 也不能跳过" in failed.value.message and "或加 --force" not in failed.value.message

@@ -74,12 +74,17 @@ def default_out_dir(issue_id: str) -> Path:
     return Path("output") / issue_id
 
 
+UNFORCEABLE = frozenset({"picture-unreadable"})  # a picture that cannot be read cannot be printed
+
+
 def run_checks(bulletin, force: bool) -> list:
     from typeset.check import check_bulletin
 
     report = check_bulletin(bulletin)
     if report.errors and not force:
-        raise CheckFailed(f"发现 {len(report.errors)} 处必须修改的错误，已停止排版。请运行 huikan check 查看并修改，或加 --force 强制排版。",
+        blocked = any(finding.rule in UNFORCEABLE for finding in report.errors)
+        advice = "（找不到或打不开的图片须先处理，--force 也不能跳过）" if blocked else "，或加 --force 强制排版"
+        raise CheckFailed(f"发现 {len(report.errors)} 处必须修改的错误，已停止排版。请运行 huikan check 查看并修改{advice}。",
                           findings=report.findings)
     return list(report.findings)
 
