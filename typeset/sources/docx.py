@@ -111,9 +111,9 @@ def _notices(data: bytes) -> tuple[tuple[int, str], ...]:
         comments = b"".join(archive.read(n) for n in names if n.startswith("word/comments"))
     notices = []
     if _REVISION.search(body):
-        notices.append((0, "文档中有未接受的修订：已按“全部接受”排版（保留插入，删去删除）。请在 Word 中接受或拒绝修订后再定稿"))
+        notices.append((0, "文档中有未接受的修订：已按“全部接受”排版（保留插入，删去删除）。请在 Word 中接受或拒绝修订后再定稿（PDF/A 存档版附的原文件里仍有被删去的文字）"))
     if b"<w:comment " in comments:
-        notices.append((0, "文档中有批注：批注不排入会刊，已略去"))
+        notices.append((0, "文档中有批注：批注不排入会刊，已略去（PDF/A 存档版附的原文件里仍有批注）"))
     return tuple(notices)
 
 
