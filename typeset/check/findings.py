@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Literal
 
 Severity = Literal["error", "warning"]
+SEVERITY_LABELS = {"error": "错误", "warning": "警告"}
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,10 @@ class Finding:
     def __str__(self) -> str:
         advice = f"（建议：{self.suggestion}）" if self.suggestion else ""
         return f"{self.file}:{self.line}:{self.col}  {self.rule}  {self.message}{advice}"
+
+    def labelled(self) -> str:
+        """The line an editor reads: ``错误：`` or ``警告：`` and the finding (check and build alike)."""
+        return f"{SEVERITY_LABELS[self.severity]}：{self}"
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
