@@ -20,7 +20,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from typeset.errors import OutputError, os_reason
+from typeset.errors import OutputError, TypesetError, os_reason
 from typeset.outputs import ensure_dir
 
 ISSUE_TOML = """\
@@ -109,9 +109,11 @@ def previous_issue(parent: Path, year: int, number: int) -> Sibling | None:
 
 
 def _read_toml(path: Path) -> dict:
+    from typeset.config import toml_text
+
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return tomllib.loads(toml_text(path))
+    except (TypesetError, tomllib.TOMLDecodeError):
         return {}
 
 
