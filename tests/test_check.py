@@ -348,7 +348,9 @@ def test_real_console_command(tmp_path):
     done = subprocess.run([sys.executable, "-m", "typeset", "check", str(path)],
                           capture_output=True, text=True, env=env, timeout=120)
     assert "Traceback" not in done.stdout + done.stderr
-    assert done.stdout.strip().split("\n")[-1] == "共 7 处错误、8 处警告"
+    *findings, summary = done.stdout.strip().split("\n")
+    assert summary == "共 7 处错误、8 处警告"
+    assert sorted(line[:3] for line in findings) == ["警告："] * 8 + ["错误："] * 7, done.stdout  # each labelled
     assert done.returncode == 1
     fixed = subprocess.run([sys.executable, "-m", "typeset", "check", str(path), "--fix"],
                            capture_output=True, text=True, env=env, timeout=120)
@@ -383,7 +385,7 @@ def test_no_article_stops_check_and_build_with_one_line(tmp_path):
     checked = subprocess.run([sys.executable, "-m", "typeset", "check", str(path)],
                              capture_output=True, text=True, env=env, timeout=120)
     assert checked.returncode == 1
-    assert checked.stdout.splitlines()[0].startswith("plain.txt:1:1  no-article  全期没有一篇文章")
+    assert checked.stdout.splitlines()[0].startswith("错误：plain.txt:1:1  no-article  全期没有一篇文章")
     built = subprocess.run([sys.executable, "-m", "typeset", "build", str(path), "--out", str(tmp_path / "out"), "-f", "html"],
                            capture_output=True, text=True, env=env, timeout=120)
     assert built.returncode == 1 and "Traceback" not in built.stderr

@@ -104,6 +104,12 @@ def test_usage_errors_are_one_chinese_line(huikan, args, expected):
     assert len(lines) == 1 and expected in lines[0] and not ENGLISH.search(lines[0]), stderr
 
 
+@pytest.mark.parametrize("args", [["build", "x", "-o"], ["build", "--strict=1"], ["check", "--fix=1"], ["build", "--nope"]])
+def test_usage_errors_point_to_the_sub_commands_help(huikan, args):
+    code, _, stderr = huikan(*args)
+    assert code == 2 and stderr.strip().endswith(f"运行 huikan {args[0]} -h 查看帮助。"), stderr
+
+
 def test_os_errors_are_chinese(tmp_path):
     (tmp_path / "file.txt").write_text("一个普通文件\n", encoding="utf-8")
     for args in (["new", tmp_path / "file.txt" / "2026-12"], ["build", SEED, "-f", "html", "-o", tmp_path / "file.txt" / "out"]):

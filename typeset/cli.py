@@ -222,10 +222,19 @@ def _interrupt(signum, frame) -> None:
 
 
 def _usage_error(error) -> None:
-    ctx = getattr(error, "ctx", None)
-    command = ctx.command_path if ctx is not None else "huikan"
-    say(f"错误：{cli_i18n.usage_message(error)}。运行 {command} -h 查看帮助。")
+    say(f"错误：{cli_i18n.usage_message(error)}。运行 {_command_path(error)} -h 查看帮助。")
     sys.exit(error.exit_code)
+
+
+def _command_path(error) -> str:
+    """``huikan build`` for a mistake in build's options, also when the parser gave no context
+    (an option missing its value, a value given to a flag)."""
+    ctx = getattr(error, "ctx", None)
+    if ctx is not None:
+        return ctx.command_path
+    named = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), "")
+    commands = {command.name for command in app.registered_commands}
+    return f"huikan {named}" if named in commands else "huikan"
 
 
 def _report_bug(error: Exception) -> None:
