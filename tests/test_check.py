@@ -146,6 +146,8 @@ def test_gb18030_crlf_copy_reports_the_same_lines():
     "1.围绕主线抓调研",
     "有计划-没行动=零，“1+X”扶贫结对。",
     "“‘13588’党建工作机制”",
+    "(1)第一条动态的标题",  # a news number at a line's start is syntax, as the README shows it
+    "(一)小标题这样写",
 ])
 def test_no_false_alarm(tmp_path, text):
     assert check_body(tmp_path, text).findings == ()
@@ -295,7 +297,7 @@ def test_command_sample_warnings_only_exit_zero():
     assert result.exit_code == 0, result.output
     lines = result.output.strip().split("\n")
     assert lines[-1] == "共 0 处错误、5 处警告"
-    assert lines[0].startswith(f"{SEED.name}:2:20  stray-space  ")
+    assert lines[0].startswith(f"警告：{SEED.name}:2:20  stray-space  ")
 
 
 def test_command_errors_exit_one_and_fix(tmp_path):

@@ -16,7 +16,7 @@ from typeset.check.chars import (
     is_chinese, is_fullwidth_punct, is_han, is_radical,
 )
 from typeset.check.findings import Finding
-from typeset.sources.text import ARTICLE_MARKS, ITEM_MARKS
+from typeset.sources.text import ARTICLE_MARKS, ITEM_MARKS, structure_label
 
 _ELLIPSIS = re.compile(r"\.{3,}|。{3,}|(?<!…)…(?!…)")
 _NUMBERING = re.compile(r"[0-9]+\.")
@@ -84,6 +84,8 @@ def _eligible(line: SourceLine, i: int) -> bool:
     text, ch = line.text, line.text[i]
     if ch not in HALFWIDTH_TO_FULLWIDTH:
         return False
+    if i < line.lo + len(structure_label(text[line.lo:line.hi])):
+        return False  # a news number (1) or a sub-heading's (一) at the line's start is syntax
     if 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
         return False  # 3.5, 10:30, 3,000
     if ch == "." and (_dot_run(text, i) >= 3 or _NUMBERING.fullmatch(text[line.lo:i + 1])):
