@@ -166,6 +166,7 @@ def test_no_false_alarm(tmp_path, text):
     ("好 。", "stray-space", 2),
     ("* 条目 “党建”", "stray-space", 5),
     ("东京・大阪", "interpunct", 3),
+    ("• 项目一", "bullet", 1),
     ("他说：—来了", "dash", 4),
     ("他来了—", "dash", 4),
     ("增加了5—10吨。", "range-dash", 5),
@@ -230,6 +231,15 @@ def test_fix_quirks_copy(tmp_path):
     assert remaining == {(4, "ellipsis"), (5, "lead-order"), (6, "empty-article"),
                          (12, "news-numbering"), (13, "radical")}
     assert fix_sources(load(path).bulletin) == []  # idempotent
+
+
+def test_a_leading_bullet_is_reported_and_never_fixed(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("☆ 标题\n• 项目一 •项目二\n", encoding="utf-8")
+    fix_sources(load(path).bulletin)
+    assert path.read_text(encoding="utf-8") == "☆ 标题\n• 项目一·项目二\n"  # only the inner one is a 间隔号
+    (bullet,) = findings_of(path).findings
+    assert (bullet.rule, bullet.line, bullet.col) == ("bullet", 2, 1) and "条目请以 * 开头" in bullet.message
 
 
 def test_fix_keeps_encoding_line_breaks_and_indents(tmp_path):

@@ -211,6 +211,14 @@ def rule_interpunct(line: SourceLine) -> Iterator[Finding]:
                        f"间隔号用了“{ch}”（{code_point(ch)}）", f"改为间隔号“{INTERPUNCT}”（U+00B7）")
 
 
+def rule_leading_bullet(line: SourceLine) -> Iterator[Finding]:
+    """A ``•`` opening a line is a bullet, not a misused 间隔号: reported, never turned into ·."""
+    ch = line.text[line.lo]
+    if ch in WRONG_INTERPUNCTS:
+        yield _finding(line, line.lo, "bullet", "warning", f"行首的 {ch} 是项目符号：条目请以 * 开头",
+                       f"把行首的“{ch}”换成 *")
+
+
 def rule_dash(line: SourceLine) -> Iterator[Finding]:
     """A single ``—`` is right as the 一字线 of a range or a link (GB/T 15834 §4.13: 2019—2021年,
     1—8月, 北京—上海, 区委—街道—社区); it is reported only where it reads as half a 破折号
@@ -259,7 +267,7 @@ def rule_radical(line: SourceLine) -> Iterator[Finding]:
 
 LINE_RULES: tuple[Callable[[SourceLine], Iterator[Finding]], ...] = (
     rule_halfwidth_punct, rule_ascii_quote, rule_unbalanced_pair, rule_stray_space, rule_word_space,
-    rule_interpunct, rule_dash, rule_ellipsis, rule_radical,
+    rule_interpunct, rule_leading_bullet, rule_dash, rule_ellipsis, rule_radical,
 )
 
 
