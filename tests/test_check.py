@@ -233,6 +233,16 @@ def test_fix_quirks_copy(tmp_path):
     assert fix_sources(load(path).bulletin) == []  # idempotent
 
 
+def test_text_before_the_first_title_is_reported_at_its_line(tmp_path):
+    (tmp_path / "01-甲.txt").write_text("☆ 标题\n正文。\n", encoding="utf-8")
+    (tmp_path / "02-乙.txt").write_text("\n没有标题的一段。\n☆ 标题\n正文。\n", encoding="utf-8")
+    (tmp_path / "03-丙.txt").write_text("整个文件都没有标题。\n", encoding="utf-8")
+    (tmp_path / "issue.toml").write_text('title = "会刊"\nyear = 2014\nnumber = 5\ndate = 2014-05-30\n'
+                                         'publisher = "秘书处"\n', encoding="utf-8")
+    found = [(f.file, f.line, f.severity) for f in findings_of(tmp_path).findings if f.rule == "untitled-text"]
+    assert found == [("02-乙.txt", 2, "warning"), ("03-丙.txt", 1, "warning")]
+
+
 def test_a_leading_bullet_is_reported_and_never_fixed(tmp_path):
     path = tmp_path / "t.txt"
     path.write_text("☆ 标题\n• 项目一 •项目二\n", encoding="utf-8")
