@@ -203,6 +203,14 @@ def test_new_scaffolds_an_issue_that_builds(tmp_path):
     assert built.returncode == 0, built.stderr
     html = (tmp_path / "out" / "2014-06.html").read_text(encoding="utf-8")
     assert "工作交流" in html and "第一条动态的标题" in html
+    from typeset.scaffold import EXAMPLE_LINES
+
+    placeholders = [line for line in built.stderr.splitlines() if "huikan new 生成的示例文字" in line]
+    assert len(placeholders) == len(EXAMPLE_LINES) == 9 and all(line.startswith("警告：") for line in placeholders)
+    assert placeholders[0].startswith("警告：01-工作交流.txt:1:1  placeholder  ")
+    assert "02-协会动态.txt:1:" not in built.stderr and "02-协会动态.txt:2:1  placeholder" in built.stderr
+    strict = run("build", folder, "-f", "html", "-o", tmp_path / "out", "--strict")
+    assert strict.returncode == 1 and "--strict" in strict.stderr
     main = html[html.index("<main"):]
     assert main.count("协会动态") == 1  # the section label, not the article title again
 

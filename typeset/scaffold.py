@@ -65,6 +65,12 @@ NEWS_EXAMPLE = """\
 动态的正文。
 """
 
+# The example lines an editor must replace (``huikan check`` warns where one is left); the news
+# article's title may well be kept.
+KEPT_EXAMPLE_LINES = frozenset({"☆ 会员单位工作简讯"})
+EXAMPLE_LINES = frozenset(line for text in (SECTION_EXAMPLE, NEWS_EXAMPLE)
+                          for line in text.splitlines() if line not in KEPT_EXAMPLE_LINES)
+
 ISSUE_NAME = re.compile(r"^(\d{4})\s*(?:[-_./]|年)\s*第?\s*(\d{1,2})\s*期?$")
 EXAMPLE = {"year": 2014, "number": 6, "serial": 26, "date": dt.date(2014, 6, 30)}
 

@@ -16,6 +16,7 @@ from typeset.check.chars import (
     is_chinese, is_fullwidth_punct, is_han, is_radical,
 )
 from typeset.check.findings import Finding
+from typeset.scaffold import EXAMPLE_LINES
 from typeset.sources.text import ARTICLE_MARKS, ITEM_MARKS, structure_label
 
 _ELLIPSIS = re.compile(r"\.{3,}|。{3,}|(?<!…)…(?!…)")
@@ -219,6 +220,17 @@ def rule_leading_bullet(line: SourceLine) -> Iterator[Finding]:
                        f"把行首的“{ch}”换成 *")
 
 
+_NO_BLANKS = str.maketrans("", "", INNER_BLANKS)
+_EXAMPLES = frozenset(line.translate(_NO_BLANKS) for line in EXAMPLE_LINES)
+
+
+def rule_placeholder(line: SourceLine) -> Iterator[Finding]:
+    """A line of the example text ``huikan new`` wrote, still there (blanks aside)."""
+    if line.text[line.lo:line.hi].translate(_NO_BLANKS) in _EXAMPLES:
+        yield _finding(line, line.lo, "placeholder", "warning", "这是 huikan new 生成的示例文字，请替换或删除",
+                       "写上本期的内容，或删去这一行")
+
+
 def rule_dash(line: SourceLine) -> Iterator[Finding]:
     """A single ``—`` is right as the 一字线 of a range or a link (GB/T 15834 §4.13: 2019—2021年,
     1—8月, 北京—上海, 区委—街道—社区); it is reported only where it reads as half a 破折号
@@ -267,7 +279,7 @@ def rule_radical(line: SourceLine) -> Iterator[Finding]:
 
 LINE_RULES: tuple[Callable[[SourceLine], Iterator[Finding]], ...] = (
     rule_halfwidth_punct, rule_ascii_quote, rule_unbalanced_pair, rule_stray_space, rule_word_space,
-    rule_interpunct, rule_leading_bullet, rule_dash, rule_ellipsis, rule_radical,
+    rule_interpunct, rule_leading_bullet, rule_dash, rule_ellipsis, rule_radical, rule_placeholder,
 )
 
 
