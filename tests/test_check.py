@@ -20,6 +20,7 @@ from typeset.check.chars import source_lines
 from typeset.check.fix import fix_text
 from typeset.check.rules import check_line
 from typeset.cli_check import check_command
+from typeset.resources import sample_issue_dir
 from typeset.sources import load
 
 from conftest import GB18030, QUIRKS, ROOT, SEED, visible_chars
@@ -241,6 +242,21 @@ def test_text_before_the_first_title_is_reported_at_its_line(tmp_path):
                                          'publisher = "秘书处"\n', encoding="utf-8")
     found = [(f.file, f.line, f.severity) for f in findings_of(tmp_path).findings if f.rule == "untitled-text"]
     assert found == [("02-乙.txt", 2, "warning"), ("03-丙.txt", 1, "warning")]
+
+
+def test_a_copied_folder_not_renumbered_and_a_year_typo_are_reported_in_issue_toml(tmp_path):
+    copied = tmp_path / "2014-06"  # last month's folder (2014-05) copied
+    shutil.copytree(sample_issue_dir(), copied)
+    found = [(f.file, f.line, f.rule) for f in findings_of(copied).findings if f.file == "issue.toml"]
+    assert found == [("issue.toml", 4, "issue-number")]
+    toml = copied / "issue.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("year = 2014", "year = 2041")
+                    .replace("number = 5", "number = 6"), encoding="utf-8")
+    renamed = copied.rename(tmp_path / "2041年第6期")
+    (finding,) = [f for f in findings_of(renamed).findings if f.file == "issue.toml"]
+    assert (finding.line, finding.rule, finding.severity) == (6, "date-year", "warning")
+    assert "2014-05-30" in finding.message and "2041" in finding.message
+    assert not [f for f in findings_of(sample_issue_dir()).findings if f.file == "issue.toml"]  # "sample" is no issue id
 
 
 def test_a_leading_bullet_is_reported_and_never_fixed(tmp_path):

@@ -326,3 +326,16 @@ def test_strict_fails_on_the_samples_check_warnings(tmp_path):
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1].startswith("错误：有 5 条警告或校对提示")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_last_months_folder_copied_warns_and_does_not_replace_last_months_output(tmp_path):
+    shutil.copytree(sample_issue_dir(), tmp_path / "2014-05")
+    assert run("build", "2014-05", "-f", "html", cwd=tmp_path).returncode == 0
+    before = (tmp_path / "output" / "2014-05" / "2014-05.html").read_bytes()
+    shutil.copytree(tmp_path / "2014-05", tmp_path / "2014-06")
+    checked = run("check", "2014-06", cwd=tmp_path)
+    assert "警告：issue.toml:4:1  issue-number  文件夹名“2014-06”是 2014年第6期" in checked.stdout, checked.stdout
+    copied = run("build", "2014-06", "-f", "html", cwd=tmp_path)
+    lines = copied.stderr.strip().splitlines()
+    assert copied.returncode != 0 and len(lines) == 1 and "另一份源稿" in lines[0], copied.stderr
+    assert (tmp_path / "output" / "2014-05" / "2014-05.html").read_bytes() == before
