@@ -150,7 +150,8 @@ def build(
         try:
             ctx = BuildContext(rendered, target, options={"press": press})
             validate(ctx, chosen)
-            files, removed = _write(ctx, chosen, stage, collector, findings if strict else None)
+            origin = source_origin(loaded.bulletin) if out_dir is None else None  # -o: the editor's own folder
+            files, removed = _write(ctx, chosen, stage, collector, findings if strict else None, origin)
         except BaseException:
             remove_if_empty(created, target)
             raise
@@ -171,7 +172,9 @@ def source_origin(bulletin) -> str:
 def refuse_other_source(out_dir: Path, bulletin, force: bool) -> None:
     """The output folder holds this issue's editions made from another source that still exists
     (last month's folder copied and not renumbered): stop unless ``force``. A moved or renamed
-    source folder is not another source."""
+    source folder is not another source. Only a build into the default output folder records
+    its source: a folder given with ``-o`` (or the library's site) is the caller's choice, and
+    a published site carries no local path."""
     issue_id = bulletin.meta.issue_id
     earlier, origin = recorded_source(out_dir, issue_id), source_origin(bulletin)
     if force or earlier is None or earlier == origin or not Path(earlier).exists():
@@ -187,10 +190,11 @@ def fit_summary(ctx: BuildContext) -> str:
     return report.note if report is not None else ""
 
 
-def _write(ctx: BuildContext, chosen: list[str], stage: Progress, collector,
-           strict_findings) -> tuple[dict[str, Path], list[Path]]:
-    """Every chosen edition into the staging folder, then (unless ``strict`` refuses) swapped in;
-    returns the written files and the earlier editions removed."""
+def _write(ctx: BuildContext, chosen: list[str], stage: Progress, collector, strict_findings,
+           origin: str | None) -> tuple[dict[str, Path], list[Path]]:
+    """Every chosen edition into the staging folder, then (unless ``strict`` refuses) swapped in
+    with the source marker naming ``origin`` (when given); returns the written files and the
+    earlier editions removed."""
     target = ctx.out_dir
     sources = [Path(src.path) for src in ctx.bulletin.sources if src.path]
     with EditionSet(target, ctx.bulletin.meta.issue_id, sources, EDITION_SUFFIXES) as editions:
@@ -205,7 +209,8 @@ def _write(ctx: BuildContext, chosen: list[str], stage: Progress, collector,
             count = len(collector.messages) + len(strict_findings)
             raise CheckFailed(f"有 {count} 条警告或校对提示（--strict 要求一条也没有），没有写出任何文件。",
                               strict_findings, collector.messages)
-        editions.mark_source(source_origin(ctx.bulletin))
+        if origin is not None:
+            editions.mark_source(origin)
         editions.commit()
     return {name: target / file for name, file in written.items()}, editions.removed
 
