@@ -20,6 +20,7 @@ from typeset.check.chars import source_lines
 from typeset.check.fix import fix_text
 from typeset.check.rules import check_line
 from typeset.cli_check import check_command
+from typeset.resources import sample_issue_dir
 from typeset.sources import load
 
 from conftest import GB18030, QUIRKS, ROOT, SEED, visible_chars
@@ -146,6 +147,8 @@ def test_gb18030_crlf_copy_reports_the_same_lines():
     "1.围绕主线抓调研",
     "有计划-没行动=零，“1+X”扶贫结对。",
     "“‘13588’党建工作机制”",
+    "(1)第一条动态的标题",  # a news number at a line's start is syntax, as the README shows it
+    "(一)小标题这样写",
 ])
 def test_no_false_alarm(tmp_path, text):
     assert check_body(tmp_path, text).findings == ()
@@ -164,6 +167,7 @@ def test_no_false_alarm(tmp_path, text):
     ("好 。", "stray-space", 2),
     ("* 条目 “党建”", "stray-space", 5),
     ("东京・大阪", "interpunct", 3),
+    ("• 项目一", "bullet", 1),
     ("他说：—来了", "dash", 4),
     ("他来了—", "dash", 4),
     ("增加了5—10吨。", "range-dash", 5),
@@ -228,6 +232,40 @@ def test_fix_quirks_copy(tmp_path):
     assert remaining == {(4, "ellipsis"), (5, "lead-order"), (6, "empty-article"),
                          (12, "news-numbering"), (13, "radical")}
     assert fix_sources(load(path).bulletin) == []  # idempotent
+
+
+def test_text_before_the_first_title_is_reported_at_its_line(tmp_path):
+    (tmp_path / "01-甲.txt").write_text("☆ 标题\n正文。\n", encoding="utf-8")
+    (tmp_path / "02-乙.txt").write_text("\n没有标题的一段。\n☆ 标题\n正文。\n", encoding="utf-8")
+    (tmp_path / "03-丙.txt").write_text("整个文件都没有标题。\n", encoding="utf-8")
+    (tmp_path / "issue.toml").write_text('title = "会刊"\nyear = 2014\nnumber = 5\ndate = 2014-05-30\n'
+                                         'publisher = "秘书处"\n', encoding="utf-8")
+    found = [(f.file, f.line, f.severity) for f in findings_of(tmp_path).findings if f.rule == "untitled-text"]
+    assert found == [("02-乙.txt", 2, "warning"), ("03-丙.txt", 1, "warning")]
+
+
+def test_a_copied_folder_not_renumbered_and_a_year_typo_are_reported_in_issue_toml(tmp_path):
+    copied = tmp_path / "2014-06"  # last month's folder (2014-05) copied
+    shutil.copytree(sample_issue_dir(), copied)
+    found = [(f.file, f.line, f.rule) for f in findings_of(copied).findings if f.file == "issue.toml"]
+    assert found == [("issue.toml", 4, "issue-number")]
+    toml = copied / "issue.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("year = 2014", "year = 2041")
+                    .replace("number = 5", "number = 6"), encoding="utf-8")
+    renamed = copied.rename(tmp_path / "2041年第6期")
+    (finding,) = [f for f in findings_of(renamed).findings if f.file == "issue.toml"]
+    assert (finding.line, finding.rule, finding.severity) == (6, "date-year", "warning")
+    assert "2014-05-30" in finding.message and "2041" in finding.message
+    assert not [f for f in findings_of(sample_issue_dir()).findings if f.file == "issue.toml"]  # "sample" is no issue id
+
+
+def test_a_leading_bullet_is_reported_and_never_fixed(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("☆ 标题\n• 项目一 •项目二\n", encoding="utf-8")
+    fix_sources(load(path).bulletin)
+    assert path.read_text(encoding="utf-8") == "☆ 标题\n• 项目一·项目二\n"  # only the inner one is a 间隔号
+    (bullet,) = findings_of(path).findings
+    assert (bullet.rule, bullet.line, bullet.col) == ("bullet", 2, 1) and "条目请以 * 开头" in bullet.message
 
 
 def test_fix_keeps_encoding_line_breaks_and_indents(tmp_path):
@@ -295,7 +333,7 @@ def test_command_sample_warnings_only_exit_zero():
     assert result.exit_code == 0, result.output
     lines = result.output.strip().split("\n")
     assert lines[-1] == "共 0 处错误、5 处警告"
-    assert lines[0].startswith(f"{SEED.name}:2:20  stray-space  ")
+    assert lines[0].startswith(f"警告：{SEED.name}:2:20  stray-space  ")
 
 
 def test_command_errors_exit_one_and_fix(tmp_path):
@@ -348,7 +386,9 @@ def test_real_console_command(tmp_path):
     done = subprocess.run([sys.executable, "-m", "typeset", "check", str(path)],
                           capture_output=True, text=True, env=env, timeout=120)
     assert "Traceback" not in done.stdout + done.stderr
-    assert done.stdout.strip().split("\n")[-1] == "共 7 处错误、8 处警告"
+    *findings, summary = done.stdout.strip().split("\n")
+    assert summary == "共 7 处错误、8 处警告"
+    assert sorted(line[:3] for line in findings) == ["警告："] * 8 + ["错误："] * 7, done.stdout  # each labelled
     assert done.returncode == 1
     fixed = subprocess.run([sys.executable, "-m", "typeset", "check", str(path), "--fix"],
                            capture_output=True, text=True, env=env, timeout=120)
@@ -383,7 +423,7 @@ def test_no_article_stops_check_and_build_with_one_line(tmp_path):
     checked = subprocess.run([sys.executable, "-m", "typeset", "check", str(path)],
                              capture_output=True, text=True, env=env, timeout=120)
     assert checked.returncode == 1
-    assert checked.stdout.splitlines()[0].startswith("plain.txt:1:1  no-article  全期没有一篇文章")
+    assert checked.stdout.splitlines()[0].startswith("错误：plain.txt:1:1  no-article  全期没有一篇文章")
     built = subprocess.run([sys.executable, "-m", "typeset", "build", str(path), "--out", str(tmp_path / "out"), "-f", "html"],
                            capture_output=True, text=True, env=env, timeout=120)
     assert built.returncode == 1 and "Traceback" not in built.stderr

@@ -104,6 +104,12 @@ def test_usage_errors_are_one_chinese_line(huikan, args, expected):
     assert len(lines) == 1 and expected in lines[0] and not ENGLISH.search(lines[0]), stderr
 
 
+@pytest.mark.parametrize("args", [["build", "x", "-o"], ["build", "--strict=1"], ["check", "--fix=1"], ["build", "--nope"]])
+def test_usage_errors_point_to_the_sub_commands_help(huikan, args):
+    code, _, stderr = huikan(*args)
+    assert code == 2 and stderr.strip().endswith(f"运行 huikan {args[0]} -h 查看帮助。"), stderr
+
+
 def test_os_errors_are_chinese(tmp_path):
     (tmp_path / "file.txt").write_text("一个普通文件\n", encoding="utf-8")
     for args in (["new", tmp_path / "file.txt" / "2026-12"], ["build", SEED, "-f", "html", "-o", tmp_path / "file.txt" / "out"]):
@@ -197,6 +203,14 @@ def test_new_scaffolds_an_issue_that_builds(tmp_path):
     assert built.returncode == 0, built.stderr
     html = (tmp_path / "out" / "2014-06.html").read_text(encoding="utf-8")
     assert "工作交流" in html and "第一条动态的标题" in html
+    from typeset.scaffold import EXAMPLE_LINES
+
+    placeholders = [line for line in built.stderr.splitlines() if "huikan new 生成的示例文字" in line]
+    assert len(placeholders) == len(EXAMPLE_LINES) == 9 and all(line.startswith("警告：") for line in placeholders)
+    assert placeholders[0].startswith("警告：01-工作交流.txt:1:1  placeholder  ")
+    assert "02-协会动态.txt:1:" not in built.stderr and "02-协会动态.txt:2:1  placeholder" in built.stderr
+    strict = run("build", folder, "-f", "html", "-o", tmp_path / "out", "--strict")
+    assert strict.returncode == 1 and "--strict" in strict.stderr
     main = html[html.index("<main"):]
     assert main.count("协会动态") == 1  # the section label, not the article title again
 
@@ -312,3 +326,16 @@ def test_strict_fails_on_the_samples_check_warnings(tmp_path):
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1].startswith("错误：有 5 条警告或校对提示")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_last_months_folder_copied_warns_and_does_not_replace_last_months_output(tmp_path):
+    shutil.copytree(sample_issue_dir(), tmp_path / "2014-05")
+    assert run("build", "2014-05", "-f", "html", cwd=tmp_path).returncode == 0
+    before = (tmp_path / "output" / "2014-05" / "2014-05.html").read_bytes()
+    shutil.copytree(tmp_path / "2014-05", tmp_path / "2014-06")
+    checked = run("check", "2014-06", cwd=tmp_path)
+    assert "警告：issue.toml:4:1  issue-number  文件夹名“2014-06”是 2014年第6期" in checked.stdout, checked.stdout
+    copied = run("build", "2014-06", "-f", "html", cwd=tmp_path)
+    lines = copied.stderr.strip().splitlines()
+    assert copied.returncode != 0 and len(lines) == 1 and "另一份源稿" in lines[0], copied.stderr
+    assert (tmp_path / "output" / "2014-05" / "2014-05.html").read_bytes() == before

@@ -192,3 +192,38 @@ def test_edition_set_cleans_up_its_staging_folder_on_failure(tmp_path):
             (editions.staging / "2014-05.html").write_text("新\n", encoding="utf-8")
             raise KeyboardInterrupt
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_build_replaces_the_whole_edition_set_of_its_issue(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("2014-05-印厂版.pdf", "2014-05.epub", "2014-04.pdf", "说明.txt"):
+        (out / name).write_bytes(b"old")
+    result = run("build", tiny_issue(tmp_path), "-f", "html", "-o", out, "--date", "2014-05-30")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["2014-04.pdf", "2014-05.html", "说明.txt"]  # -o: no marker
+    removed = [line for line in result.stdout.splitlines() if line.startswith("已删除上次排版留下")]
+    assert removed == ["已删除上次排版留下、与本次内容不一致的旧文件：2014-05-印厂版.pdf、2014-05.epub"], result.stdout
+
+
+def test_editions_of_another_live_source_are_not_replaced_without_force(tmp_path):
+    first, second = tmp_path / "a" / "tiny.txt", tmp_path / "b" / "tiny.txt"
+    for source in (first, second):
+        source.parent.mkdir()
+        source.write_text(TINY, encoding="utf-8")
+    out = tmp_path / "output" / "2014-05"  # the default output folder, where the source is recorded
+
+    def build_from(source, *options):
+        return run("build", source, "-f", "html", "--date", "2014-05-30", *options, cwd=tmp_path)
+
+    assert build_from(first).returncode == 0
+    before = digest(out)
+    assert ".2014-05.source" in before
+    refused = build_from(second)
+    lines = refused.stderr.strip().splitlines()
+    assert refused.returncode != 0 and len(lines) == 1 and "另一份源稿" in lines[0] and "--force" in lines[0], refused.stderr
+    assert digest(out) == before
+    assert build_from(first).returncode == 0  # the same source
+    assert build_from(second, "--force").returncode == 0
+    moved = (tmp_path / "b").rename(tmp_path / "c") / "tiny.txt"  # a renamed source is the same source
+    assert build_from(moved).returncode == 0

@@ -120,6 +120,9 @@ TOML_CASES = {
     "sections-not-names": ("sections", "sections = [1, 2]", ["issue.toml:2", "sections"]),
     "unclosed-quote": ("title", 'title = "协会通讯', ["issue.toml:2", "引号没有配对"]),
     "key-twice": ("number", "number = 5\nnumber = 6", ["issue.toml:5", "两次"]),
+    "day-32": ("date", "date = 2014-10-32", ["issue.toml:6", "2014-10-32 不存在", "31 天"]),
+    "date-twice": ("date", "date = 2014-05-30\ndate = 2014-05-31", ["issue.toml:7", "同一个设置项写了两次"]),
+    "misspelt-required-key": ("title", 'titel = "协会通讯"', ["缺少必填项“title”", "第 2 行的 titel 是不是 title？"]),
 }
 
 
@@ -182,6 +185,14 @@ def test_unknown_key_through_the_command_builds_and_warns(tmp_path):
     result = huikan_build(tmp_path, str(folder))
     assert result.returncode == 0, result.stderr
     assert "警告" in result.stderr and "paper_size" in result.stderr and "“paper”" in result.stderr
+    assert "typeset.config" not in result.stderr  # our own warnings carry no logger name
+
+
+def test_an_issue_toml_saved_by_notepad_as_gb18030_is_read(tmp_path):
+    folder = folder_with(tmp_path, "title", 'title = "两新党建通讯"')
+    toml = folder / "issue.toml"
+    toml.write_bytes(toml.read_text(encoding="utf-8").encode("gb18030"))
+    assert load(folder).bulletin.meta.title == "两新党建通讯"
 
 
 @pytest.mark.parametrize("code", [*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, 0x202E, 0x2066, 0xFFFE, 0xFDD0])

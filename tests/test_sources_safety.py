@@ -116,7 +116,7 @@ def test_fix_keeps_word_spaces_and_ranges_and_prints_each_change(tmp_path):
     path.write_text(CONVENTIONS, encoding="utf-8")
     checked = huikan("check", str(path))
     assert {tuple(line.split()[:2]) for line in checked.stdout.splitlines()[:-1]} == {
-        ("t.txt:1:9", "word-space"), ("t.txt:2:6", "word-space"), ("t.txt:3:30", "halfwidth-punct")}
+        ("警告：t.txt:1:9", "word-space"), ("警告：t.txt:2:6", "word-space"), ("错误：t.txt:3:30", "halfwidth-punct")}
     fixed = huikan("check", str(path), "--fix")
     assert "t.txt:3:29  “ ,” → “，”" in fixed.stdout
     assert "t.txt：修正 1 处，原文已备份为 t.txt.bak" in fixed.stdout

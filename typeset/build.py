@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from typeset.errors import CheckFailed, TypesetError
-from typeset.outputs import EditionSet, make_out_dir, remove_if_empty
+from typeset.errors import CheckFailed, OutputError, TypesetError
+from typeset.outputs import EditionSet, make_out_dir, recorded_source, remove_if_empty
 from typeset.render import render_master
 from typeset.sources import load
 from typeset.writers import BUILTIN as DEFAULT_FORMATS
-from typeset.writers import BuildContext, writers
+from typeset.writers import EDITION_SUFFIXES, BuildContext, writers
 
 LOGGER = logging.getLogger("typeset")
 Progress = Callable[[str], None]  # told each stage's name, in Chinese ("读取", "排版第 3 页"…)
@@ -31,6 +31,7 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     findings: list = field(default_factory=list)  # what `huikan check` reports, errors forced through included
     pages: str = ""  # the print layout's summary line: pages, blank pages, how many lines to cut
+    removed: list[Path] = field(default_factory=list)  # editions of an earlier build this one did not replace
 
 
 class WarningCollector(logging.Handler):
@@ -41,7 +42,14 @@ class WarningCollector(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(f"{record.name}: {record.getMessage()}")
+        self.messages.append(f"{_speaker(record.name)}{record.getMessage()}")
+
+
+def _speaker(logger: str) -> str:
+    """Our own warnings speak for themselves; a library's are prefixed with its name."""
+    if logger == "typeset" or logger.startswith("typeset."):
+        return ""
+    return "WeasyPrint：" if logger.split(".")[0] == "weasyprint" else f"{logger}："
 
 
 class PageCounter(logging.Handler):
@@ -141,19 +149,44 @@ def build(
         stage("排版")
         rendered = render_master(loaded.bulletin)
         target = Path(out_dir) if out_dir else default_out_dir(loaded.bulletin.meta.issue_id)
+        refuse_other_source(target, loaded.bulletin, force)
         created = make_out_dir(target)
         collector_settings = _spare_collector()
         try:
             ctx = BuildContext(rendered, target, options={"press": press})
             validate(ctx, chosen)
-            files = _write(ctx, chosen, stage, collector, findings if strict else None)
+            origin = source_origin(loaded.bulletin) if out_dir is None else None  # -o: the editor's own folder
+            files, removed = _write(ctx, chosen, stage, collector, findings if strict else None, origin)
         except BaseException:
             remove_if_empty(created, target)
             raise
         finally:
             gc.unfreeze()
             gc.set_threshold(*collector_settings)
-    return BuildResult(target, files, loaded.notes, collector.messages, findings, fit_summary(ctx))
+    return BuildResult(target, files, loaded.notes, collector.messages, findings, fit_summary(ctx), removed)
+
+
+def source_origin(bulletin) -> str:
+    """Where an issue comes from: its folder (the one holding issue.toml), or its one text file."""
+    for src in bulletin.sources:
+        if Path(src.path).name == "issue.toml":
+            return str(Path(src.path).resolve().parent)
+    return str(Path(bulletin.sources[0].path).resolve()) if bulletin.sources else bulletin.root
+
+
+def refuse_other_source(out_dir: Path, bulletin, force: bool) -> None:
+    """The output folder holds this issue's editions made from another source that still exists
+    (last month's folder copied and not renumbered): stop unless ``force``. A moved or renamed
+    source folder is not another source. Only a build into the default output folder records
+    its source: a folder given with ``-o`` (or the library's site) is the caller's choice, and
+    a published site carries no local path."""
+    issue_id = bulletin.meta.issue_id
+    earlier, origin = recorded_source(out_dir, issue_id), source_origin(bulletin)
+    if force or earlier is None or earlier == origin or not Path(earlier).exists():
+        return
+    raise OutputError(f"输出文件夹里已有 {issue_id} 的各版本，是由另一份源稿（{earlier}）排出的，本次会覆盖它们："
+                      "已停止，没有写出任何文件。请核对 issue.toml 的 year 和 number，或用 --out 换一个输出文件夹；"
+                      "确实要替换时加 --force。", out_dir)
 
 
 def fit_summary(ctx: BuildContext) -> str:
@@ -162,11 +195,14 @@ def fit_summary(ctx: BuildContext) -> str:
     return report.note if report is not None else ""
 
 
-def _write(ctx: BuildContext, chosen: list[str], stage: Progress, collector, strict_findings) -> dict[str, Path]:
-    """Every chosen edition into the staging folder, then (unless ``strict`` refuses) swapped in."""
+def _write(ctx: BuildContext, chosen: list[str], stage: Progress, collector, strict_findings,
+           origin: str | None) -> tuple[dict[str, Path], list[Path]]:
+    """Every chosen edition into the staging folder, then (unless ``strict`` refuses) swapped in
+    with the source marker naming ``origin`` (when given); returns the written files and the
+    earlier editions removed."""
     target = ctx.out_dir
     sources = [Path(src.path) for src in ctx.bulletin.sources if src.path]
-    with EditionSet(target, ctx.bulletin.meta.issue_id, sources) as editions:
+    with EditionSet(target, ctx.bulletin.meta.issue_id, sources, EDITION_SUFFIXES) as editions:
         ctx.out_dir = editions.staging
         written = {}
         for name in chosen:
@@ -178,8 +214,10 @@ def _write(ctx: BuildContext, chosen: list[str], stage: Progress, collector, str
             count = len(collector.messages) + len(strict_findings)
             raise CheckFailed(f"有 {count} 条警告或校对提示（--strict 要求一条也没有），没有写出任何文件。",
                               strict_findings, collector.messages)
+        if origin is not None:
+            editions.mark_source(origin)
         editions.commit()
-    return {name: target / file for name, file in written.items()}
+    return {name: target / file for name, file in written.items()}, editions.removed
 
 
 def _writing(label: str) -> str:

@@ -99,7 +99,7 @@ def build_command(
     paper: Optional[str] = typer.Option(None, "--paper", metavar="纸张", help=f"纸张：{'、'.join(PAPERS)}。", show_default=False),
     style: Optional[str] = typer.Option(None, "--style", metavar="版式", help="版式名称（styles/ 下的文件夹名）。", show_default=False),
     strict: bool = typer.Option(False, "--strict", help="有任何警告或校对提示即视为失败，不写出任何文件。"),
-    force: bool = typer.Option(False, "--force", help="校对发现错误时仍然排版。"),
+    force: bool = typer.Option(False, "--force", help="校对发现错误、或输出文件夹里是另一份源稿排出的本期文件时，仍然排版。"),
 ) -> None:
     """排版一期会刊，生成 PDF、EPUB、PDF/A 和网页。"""
     from typeset.build import build
@@ -124,7 +124,7 @@ def report_problems(findings, warnings=(), notes=()) -> None:
     for note in notes:
         say(f"提示：{note}")
     for finding in findings:
-        say(f"{'错误' if finding.severity == 'error' else '警告'}：{finding}")
+        say(finding.labelled())
     for warning in warnings:
         say(f"警告：{warning}")
 
@@ -134,6 +134,8 @@ def _report_files(result) -> None:
 
     for name, path in result.files.items():
         typer.echo(visible(f"{writers()[name].label}：{path}"))
+    if result.removed:
+        typer.echo(visible(f"已删除上次排版留下、与本次内容不一致的旧文件：{'、'.join(p.name for p in result.removed)}"))
     if result.pages:
         typer.echo(visible(result.pages))
     typer.echo(visible(f"完成：文件在 {result.out_dir}"))
@@ -224,10 +226,19 @@ def _interrupt(signum, frame) -> None:
 
 
 def _usage_error(error) -> None:
-    ctx = getattr(error, "ctx", None)
-    command = ctx.command_path if ctx is not None else "huikan"
-    say(f"错误：{cli_i18n.usage_message(error)}。运行 {command} -h 查看帮助。")
+    say(f"错误：{cli_i18n.usage_message(error)}。运行 {_command_path(error)} -h 查看帮助。")
     sys.exit(error.exit_code)
+
+
+def _command_path(error) -> str:
+    """``huikan build`` for a mistake in build's options, also when the parser gave no context
+    (an option missing its value, a value given to a flag)."""
+    ctx = getattr(error, "ctx", None)
+    if ctx is not None:
+        return ctx.command_path
+    named = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), "")
+    commands = {command.name for command in app.registered_commands}
+    return f"huikan {named}" if named in commands else "huikan"
 
 
 def _report_bug(error: Exception) -> None:

@@ -23,7 +23,7 @@ def print_report(report: Report) -> None:
     for note in report.notes:
         typer.echo(f"提示：{note}", err=True)
     for finding in report.findings:
-        typer.echo(str(finding))
+        typer.echo(finding.labelled())
     typer.echo(report.summary())
 
 

@@ -75,21 +75,29 @@ def key_line(text: str, name: str) -> int | None:
 def load_issue_toml(path: Path) -> dict[str, Any]:
     """Parse and validate issue.toml; raise one ``ConfigError`` naming the first bad key's line.
     An unknown key is a warning (with a did-you-mean) and is left out of the result."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise ConfigError("issue.toml 必须以 UTF-8 编码保存。", path) from None
-    except OSError as exc:
-        raise ConfigError(f"无法读取 issue.toml（{exc.strerror}）。", path) from None
+    text = toml_text(path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message, line = toml_errors.explain(text, exc, LABELS)
         raise ConfigError(message, path, line) from None
-    for name in unknown_keys(data, text, path):
+    unknown = unknown_keys(data, text, path)
+    for name in unknown:
         del data[name]
-    validate(data, text, path)
+    validate(data, text, path, unknown)
     return data
+
+
+def toml_text(path: Path) -> str:
+    """issue.toml's text, decoded as the section files are (UTF-8 with or without BOM, UTF-16
+    with BOM, GB18030 as Windows Notepad saves it)."""
+    from typeset.sources.decode import decode  # lazily: the sources package imports this module
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"无法读取 issue.toml（{exc.strerror}）。", path) from None
+    return decode(data, path)[0]
 
 
 def unknown_keys(data: dict[str, Any], text: str, path: Path) -> list[str]:
@@ -101,14 +109,19 @@ def unknown_keys(data: dict[str, Any], text: str, path: Path) -> list[str]:
     return unknown
 
 
+def likely_key(name: str) -> str | None:
+    """The known key a misspelt or Chinese ``name`` most likely means (``titel`` → ``title``)."""
+    return LABELS.get(name) or next(iter(difflib.get_close_matches(name.lower(), KEYS_BY_NAME, n=1, cutoff=0.6)), None)
+
+
 def did_you_mean(name: str) -> str:
-    guess = LABELS.get(name) or next(iter(difflib.get_close_matches(name.lower(), KEYS_BY_NAME, n=1, cutoff=0.6)), None)
+    guess = likely_key(name)
     if guess:
         return f"是不是要写“{guess}”（{KEYS_BY_NAME[guess].label}）？"
     return f"可用的设置项：{'、'.join(KEYS_BY_NAME)}。"
 
 
-def validate(data: dict[str, Any], text: str, path: Path) -> None:
+def validate(data: dict[str, Any], text: str, path: Path, unknown: list[str] = ()) -> None:
     problems: list[ConfigError] = []
     for name, value in data.items():
         key = KEYS_BY_NAME[name]
@@ -117,12 +130,22 @@ def validate(data: dict[str, Any], text: str, path: Path) -> None:
             problems.append(ConfigError(wrong, path, key_line(text, name)))
     for key in KEYS:
         if key.required and key.name not in data:
-            problems.append(ConfigError(f"缺少必填项“{key.name}”（{key.label}），请补上一行 {key.name} = …。", path))
+            problems.append(ConfigError(f"缺少必填项“{key.name}”（{key.label}），请补上一行 {key.name} = …。"
+                                        f"{_misspelt(key.name, unknown, text)}", path))
     if isinstance(data.get("paper"), str) and data["paper"] not in PAPERS:
         problems.append(ConfigError(f"纸张“{data['paper']}”不支持，可选：{'、'.join(PAPERS)}。", path, key_line(text, "paper")))
     if problems:
         first = problems[0]
         raise ConfigError(first.message, first.path, first.line, also=problems[1:])
+
+
+def _misspelt(name: str, unknown: list[str], text: str) -> str:
+    """``第 2 行的 titel 是不是 title？`` when an unknown key looks like the missing ``name``."""
+    for written in unknown:
+        if likely_key(written) == name:
+            line = key_line(text, written)
+            return f"{f'第 {line} 行的' if line else ''} {written} 是不是 {name}？".lstrip()
+    return ""
 
 
 def type_problem(key: Key, value: Any) -> str | None:
@@ -179,7 +202,7 @@ TEXT_KEYS = tuple(key.name for key in KEYS if key.kind is str)
 def check_values(values: dict[str, Any], source: Path | None = None, options: dict[str, Any] | None = None) -> None:
     """The merged metadata (defaults < issue.toml < options) must make a printable issue.
     A bad value is reported at its line in ``source``, or named as the option it came from."""
-    text = source.read_text(encoding="utf-8-sig") if source else ""
+    text = toml_text(source) if source else ""
     given = {key for key, value in (options or {}).items() if value is not None}
 
     def fail(key: str, message: str) -> ConfigError:

@@ -1,6 +1,11 @@
 """Safe writes. A file is written to a temporary sibling and renamed into place; a build's
 editions are written into a staging folder beside them and swapped in together
-(``EditionSet``), so a failed, interrupted or killed build never leaves a mixed set."""
+(``EditionSet``), so a failed, interrupted or killed build never leaves a mixed set.
+
+The edition set of an issue is replaced as a whole: an edition of the same issue that this
+build did not write (the press PDF of an earlier ``--press`` build, the EPUB before ``-f pdf``)
+is removed in the same swap. A hidden marker ``.ISSUE.source`` names the source the set was
+made from, so a copied issue folder does not silently replace another folder's editions."""
 
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ from typing import Iterable
 from typeset.errors import OutputError, os_reason
 
 COMPLETE = ".complete"  # in a staging folder: every edition is written, the swap may proceed
+SOURCE_MARKER = ".{issue_id}.source"  # in the output folder: the source the editions were made from
 
 
 def ensure_dir(folder: Path) -> Path:
@@ -158,11 +164,13 @@ class EditionSet:
     over from a killed build: the next build finishes its swap if it was complete
     (``.complete`` written) and removes it otherwise, with any stale ``.ISSUE*.tmp`` file."""
 
-    def __init__(self, out_dir: Path, issue_id: str, sources: Iterable[Path] = ()):
+    def __init__(self, out_dir: Path, issue_id: str, sources: Iterable[Path] = (), suffixes: Iterable[str] = ()):
         self.out_dir = out_dir
         self.issue_id = issue_id
         self.sources = [Path(p) for p in sources]
+        self.suffixes = tuple(suffixes)  # every edition an issue may have: ``.pdf``, ``-印厂版.pdf``…
         self.staging: Path | None = None
+        self.removed: list[Path] = []  # editions of an earlier build this one replaced by nothing
         self._lock: int | None = None
 
     def __enter__(self) -> "EditionSet":
@@ -191,8 +199,20 @@ class EditionSet:
         (self.staging / COMPLETE).touch()
         _fsync_dir(self.staging)
         with _locked(self.out_dir), _signals_held():
+            stale = self._stale_editions(names)
             _move_in(self.staging, self.out_dir, names)
+            self.removed = _remove(stale)
         return {name: self.out_dir / name for name in names}
+
+    def mark_source(self, origin: str) -> None:
+        """Record in the staged set which source it is made from (swapped in with it)."""
+        (self.staging / SOURCE_MARKER.format(issue_id=self.issue_id)).write_text(origin + "\n", encoding="utf-8")
+
+    def _stale_editions(self, names: list[str]) -> list[Path]:
+        """Editions of this issue in the output folder that this build did not write (never a source)."""
+        stale = [self.out_dir / f"{self.issue_id}{suffix}" for suffix in self.suffixes]
+        return [path for path in stale if path.name not in names and (path.is_file() or path.is_symlink())
+                and not any(_same_entry(path, source) for source in self.sources)]
 
     def _refuse_to_replace(self, target: Path) -> None:
         if any(_same_entry(target, source) for source in self.sources):
@@ -224,6 +244,27 @@ def _move_in(staging: Path, out_dir: Path, names: list[str]) -> None:
     except OSError as exc:
         raise OutputError(f"替换输出文件失败（{os_reason(exc)}）。下次排版会补完这次替换。", out_dir) from None
     (staging / COMPLETE).unlink()
+
+
+def _remove(paths: list[Path]) -> list[Path]:
+    removed = []
+    for path in paths:
+        try:
+            path.unlink()
+            removed.append(path)
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise OutputError(f"新版本已写好，但无法删除上次留下的旧文件（{os_reason(exc)}）。请手动删除它。", path) from None
+    return removed
+
+
+def recorded_source(out_dir: Path, issue_id: str) -> str | None:
+    """The source an earlier build of ``issue_id`` in ``out_dir`` was made from (None: unknown)."""
+    try:
+        return (out_dir / SOURCE_MARKER.format(issue_id=issue_id)).read_text(encoding="utf-8").strip() or None
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def remove_stale(out_dir: Path, issue_id: str) -> None:

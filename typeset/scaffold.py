@@ -20,7 +20,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from typeset.errors import OutputError, os_reason
+from typeset.errors import OutputError, TypesetError, os_reason
 from typeset.outputs import ensure_dir
 
 ISSUE_TOML = """\
@@ -64,6 +64,12 @@ NEWS_EXAMPLE = """\
 2、第二条动态的标题
 动态的正文。
 """
+
+# The example lines an editor must replace (``huikan check`` warns where one is left); the news
+# article's title may well be kept.
+KEPT_EXAMPLE_LINES = frozenset({"☆ 会员单位工作简讯"})
+EXAMPLE_LINES = frozenset(line for text in (SECTION_EXAMPLE, NEWS_EXAMPLE)
+                          for line in text.splitlines() if line not in KEPT_EXAMPLE_LINES)
 
 ISSUE_NAME = re.compile(r"^(\d{4})\s*(?:[-_./]|年)\s*第?\s*(\d{1,2})\s*期?$")
 EXAMPLE = {"year": 2014, "number": 6, "serial": 26, "date": dt.date(2014, 6, 30)}
@@ -109,9 +115,11 @@ def previous_issue(parent: Path, year: int, number: int) -> Sibling | None:
 
 
 def _read_toml(path: Path) -> dict:
+    from typeset.config import toml_text
+
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return tomllib.loads(toml_text(path))
+    except (TypesetError, tomllib.TOMLDecodeError):
         return {}
 
 

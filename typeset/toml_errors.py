@@ -73,13 +73,13 @@ def _chinese_key(message: str, line: str, labels) -> str | None:
 
 def _invalid_date(message: str, line: str, labels) -> str | None:
     date = DATE_LIKE.search(line)
-    if not date:
+    if not date or message.startswith("Cannot overwrite"):  # a date written twice: said by _by_message
         return None
     year, month, day = (int(part) for part in date.groups())
     if not 1 <= month <= 12:
         return f"日期里的月份“{month}”不对：月份应为 1 到 12，日期写成 2014-05-30 的样子（不加引号）。"
-    if message.startswith("Invalid date") and 1 <= year:
-        last = calendar.monthrange(year, month)[1]
+    last = calendar.monthrange(year, month)[1] if 1 <= year else 31
+    if (message.startswith("Invalid date") and 1 <= year) or not 1 <= day <= last:
         return f"日期 {year}-{month:02d}-{day:02d} 不存在：{year} 年 {month} 月只有 {last} 天。"
     written = line.split("=", 1)[1].split("#")[0].strip()
     return f"日期“{written}”要写成 {year:04d}-{month:02d}-{day:02d} 的样子（四位年份-两位月份-两位日子，用 - 隔开，不加引号）。"

@@ -1,8 +1,9 @@
 """``huikan check``: an editor's proof-reader.
 
 ``check_bulletin(bulletin)`` reads the issue's source texts (character rules: punctuation,
-spaces, radicals, missing glyphs) and its document model (structure rules: empty articles,
-numbering, lines that look like structure but are not) and returns a ``Report``.
+spaces, radicals, missing glyphs), its document model (structure rules: empty articles,
+numbering, lines that look like structure but are not) and its issue.toml (issue rules: a
+folder named for another issue, a date in another year) and returns a ``Report``.
 ``fix_sources(bulletin)`` applies the safe fixes to the files on disk. Messages are in Simplified Chinese.
 """
 
@@ -14,6 +15,7 @@ from typeset.check.chars import SourceLine, source_lines
 from typeset.check.findings import Finding, Report
 from typeset.check.fix import Change, FileFix, all_changes, fix_sources
 from typeset.check.fonts import check_glyphs
+from typeset.check.issue import check_issue
 from typeset.check.pictures import check_pictures
 from typeset.check.rules import check_line
 from typeset.check.structure import check_structure
@@ -35,6 +37,7 @@ def check_bulletin(bulletin: Bulletin, fonts: bool = True) -> Report:
         for line in file_lines:
             findings.extend(check_line(line))
     findings.extend(_at_content(f, lines) for f in check_structure(bulletin))
+    findings.extend(check_issue(bulletin))
     findings.extend(_noticed(bulletin))
     findings.extend(check_pictures(bulletin))
     notes: list[str] = []

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Literal
 
 Severity = Literal["error", "warning"]
+SEVERITY_LABELS = {"error": "错误", "warning": "警告"}
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,10 @@ class Finding:
         if self.line == 0:  # about the whole document
             return self.file
         return f"{self.file}:第{self.line}段" + (f"（“{self.context}”）" if self.context else "")
+
+    def labelled(self) -> str:
+        """The line an editor reads: ``错误：`` or ``警告：`` and the finding (check and build alike)."""
+        return f"{SEVERITY_LABELS[self.severity]}：{self}"
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

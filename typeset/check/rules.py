@@ -16,7 +16,8 @@ from typeset.check.chars import (
     is_chinese, is_fullwidth_punct, is_han, is_radical,
 )
 from typeset.check.findings import Finding
-from typeset.sources.text import ARTICLE_MARKS, ITEM_MARKS
+from typeset.scaffold import EXAMPLE_LINES
+from typeset.sources.text import ARTICLE_MARKS, ITEM_MARKS, structure_label
 
 _ELLIPSIS = re.compile(r"\.{3,}|。{3,}|(?<!…)…(?!…)")
 _NUMBERING = re.compile(r"[0-9]+\.")
@@ -84,6 +85,8 @@ def _eligible(line: SourceLine, i: int) -> bool:
     text, ch = line.text, line.text[i]
     if ch not in HALFWIDTH_TO_FULLWIDTH:
         return False
+    if i < line.lo + len(structure_label(text[line.lo:line.hi])):
+        return False  # a news number (1) or a sub-heading's (一) at the line's start is syntax
     if 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
         return False  # 3.5, 10:30, 3,000
     if ch == "." and (_dot_run(text, i) >= 3 or _NUMBERING.fullmatch(text[line.lo:i + 1])):
@@ -212,6 +215,25 @@ def rule_interpunct(line: SourceLine) -> Iterator[Finding]:
                        f"间隔号用了“{ch}”（{code_point(ch)}）", f"改为间隔号“{INTERPUNCT}”（U+00B7）")
 
 
+def rule_leading_bullet(line: SourceLine) -> Iterator[Finding]:
+    """A ``•`` opening a line is a bullet, not a misused 间隔号: reported, never turned into ·."""
+    ch = line.text[line.lo]
+    if ch in WRONG_INTERPUNCTS:
+        yield _finding(line, line.lo, "bullet", "warning", f"行首的 {ch} 是项目符号：条目请以 * 开头",
+                       f"把行首的“{ch}”换成 *")
+
+
+_NO_BLANKS = str.maketrans("", "", INNER_BLANKS)
+_EXAMPLES = frozenset(line.translate(_NO_BLANKS) for line in EXAMPLE_LINES)
+
+
+def rule_placeholder(line: SourceLine) -> Iterator[Finding]:
+    """A line of the example text ``huikan new`` wrote, still there (blanks aside)."""
+    if line.text[line.lo:line.hi].translate(_NO_BLANKS) in _EXAMPLES:
+        yield _finding(line, line.lo, "placeholder", "warning", "这是 huikan new 生成的示例文字，请替换或删除",
+                       "写上本期的内容，或删去这一行")
+
+
 def rule_dash(line: SourceLine) -> Iterator[Finding]:
     """A single ``—`` is right as the 一字线 of a range or a link (GB/T 15834 §4.13: 2019—2021年,
     1—8月, 北京—上海, 区委—街道—社区); it is reported only where it reads as half a 破折号
@@ -260,7 +282,7 @@ def rule_radical(line: SourceLine) -> Iterator[Finding]:
 
 LINE_RULES: tuple[Callable[[SourceLine], Iterator[Finding]], ...] = (
     rule_halfwidth_punct, rule_ascii_quote, rule_unbalanced_pair, rule_stray_space, rule_word_space,
-    rule_interpunct, rule_dash, rule_ellipsis, rule_radical,
+    rule_interpunct, rule_leading_bullet, rule_dash, rule_ellipsis, rule_radical, rule_placeholder,
 )
 
 

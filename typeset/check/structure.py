@@ -53,6 +53,14 @@ def check_bare_mark(article: Article) -> Iterator[Finding]:
                        f"在“{article.mark}”后写上标题；如不是新文章，删去这一行")
 
 
+def check_untitled(article: Article) -> Iterator[Finding]:
+    """Text before a file's first ☆ (or a file without one) is printed untitled and left out
+    of the contents. A sub-heading opening it is reported by ``check_headings_outside``."""
+    if not article.mark and not (article.blocks and isinstance(article.blocks[0], Heading)):
+        yield _warning(article.origin, "untitled-text", "这一段文字前面没有 ☆ 标题：印出来没有标题，也不进目录",
+                       "在它前面加一行“☆ 文章标题”；如属于上一篇文章，请移到那篇文章里")
+
+
 def check_headings_outside(article: Article) -> Iterator[Finding]:
     """Text before a file's first ☆ (or Word title) belongs to no article: a sub-heading there is misplaced."""
     if article.mark or article.title:
@@ -146,7 +154,10 @@ def _order(origin: Origin, rule: str, label: str, number: int, expected: int, fo
 
 def check_structure(bulletin: Bulletin) -> Iterator[Finding]:
     yield from check_has_articles(bulletin)
+    titled = any(article.mark for article in bulletin.articles())  # else check_has_articles said it
     for article in bulletin.articles():
+        if titled:
+            yield from check_untitled(article)
         yield from check_bare_mark(article)
         yield from check_headings_outside(article)
         yield from check_structure_like(article)

@@ -110,7 +110,7 @@ def _check_cover(folder: Path, cover: str | None, toml_path: Path) -> None:
     if cover is None:
         return
     if not inside(folder / cover, folder) or not (folder / cover).is_file():
-        line = config.key_line(toml_path.read_text(encoding="utf-8-sig"), "cover")
+        line = config.key_line(config.toml_text(toml_path), "cover")
         raise SourceError(f"封面图片“{cover}”不存在（须放在本期文件夹中）。请检查文件名或删去 cover 这一行。", toml_path, line)
 
 
@@ -121,7 +121,7 @@ def _check_style(folder: Path, style: str, toml_path: Path) -> None:
     try:
         load_style(style, folder)
     except StyleError as exc:
-        line = config.key_line(toml_path.read_text(encoding="utf-8-sig"), "style")
+        line = config.key_line(config.toml_text(toml_path), "style")
         raise StyleError(exc.message, toml_path, line) from None
 
 
@@ -162,7 +162,7 @@ def _is_section_file(path: Path, suffixes: tuple[str, ...] = (".txt", ".docx")) 
 
 
 def _listed_sections(folder: Path, listed: list[Any], toml_path: Path) -> list[Path]:
-    line = config.key_line(toml_path.read_text(encoding="utf-8-sig"), "sections")
+    line = config.key_line(config.toml_text(toml_path), "sections")
     if not listed:
         raise SourceError("sections 列表是空的：请列出栏目文件，或删去这一行（按文件名排序）。", toml_path, line)
     files, seen = [], {}

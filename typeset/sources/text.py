@@ -108,6 +108,15 @@ def news_label(line: str) -> tuple[str, int] | None:
     return label, int(digits)
 
 
+def structure_label(line: str) -> str:
+    """The numbering label a line opens with, as the reader recognises it: a news number
+    (``(1)`` ``1.`` ``①``) or a sub-heading's (``一、`` ``(一)``); ``""`` when there is none."""
+    labelled = news_label(line)
+    if labelled:
+        return labelled[0]
+    return next((m.group() for _level, pattern in _HEADINGS if (m := pattern.match(line))), "")
+
+
 def news_title(line: str) -> NewsTitle | None:
     """The news title of a line like ``2、杭州市两新组织……`` (up to 60 characters, not a
     sentence ending in 。); None otherwise."""

@@ -48,6 +48,9 @@ def register(writer: Writer) -> Writer:
 
 
 BUILTIN = ("html", "pdf", "archive", "epub")  # also the default build, in this order
+# What follows the issue id in the name of every edition a writer may write (``ctx.path``): a
+# build removes those of its issue it did not write, so an issue's editions always match.
+EDITION_SUFFIXES = [".html", ".pdf", "-印厂版.pdf", "-存档.pdf", ".epub"]
 
 
 def writers() -> dict[str, Writer]:
