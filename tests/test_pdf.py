@@ -158,19 +158,21 @@ REFUSED_TEMPLATE = """{% extends "base.html.j2" %}
 
 
 def test_fetcher_refuses_everything_outside_the_issue(issue_copy, tmp_path):
+    """Pictures and stylesheets outside the issue are refused by the fetcher; attachment links in
+    a template are dropped before anything is fetched (the archive attaches only the sources)."""
     secret = "TOP-SECRET-MARKER-7731"
     (issue_copy.parent / "outside-secret.txt").write_text(secret, encoding="utf-8")
     (issue_copy / "escape-link.dat").symlink_to(issue_copy.parent / "outside-secret.txt")
     (issue_copy / "inside.txt").write_text("allowed attachment", encoding="utf-8")
     (issue_copy / "templates").mkdir()
     (issue_copy / "templates" / "master.html.j2").write_text(REFUSED_TEMPLATE, encoding="utf-8")
-    result = build_clean(issue_copy, tmp_path / "out", ["pdf"], allowed_warnings=("已拒绝读取", "Failed to load"))
+    result = build_clean(issue_copy, tmp_path / "out", ["pdf"],
+                         allowed_warnings=("已拒绝读取", "Failed to load", "附件链接"))
     refusals = [w for w in result.warnings if "已拒绝读取" in w]
-    for url in ("file:///etc/passwd", "outside-secret.txt", "escape-link.dat", "http://127.0.0.1:9/tracker.png"):
-        assert any(url in w for w in refusals), (url, result.warnings)
-    assert not any("inside.txt" in w for w in result.warnings)
+    assert any("http://127.0.0.1:9/tracker.png" in w for w in refusals), result.warnings
+    assert any("4 个附件链接" in w for w in result.warnings), result.warnings
     reader = pypdf.PdfReader(result.files["pdf"])
-    assert set(reader.attachments) == {"inside.txt"}
+    assert not reader.attachments
     raw = result.files["pdf"].read_bytes()
     assert secret.encode() not in raw and b"root:x:0:0" not in raw
 
