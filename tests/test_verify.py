@@ -38,7 +38,7 @@ def test_the_manifests_cover_everything_produced_and_every_source(year_library):
     listed = read_manifest(site / MANIFEST)
     assert VOLUME in listed and f"{YEAR}-01/{YEAR}-01.epub" in listed and ".huikan-library.json" in listed
     assert any(name.startswith("pagefind/") for name in listed)
-    assert MANIFEST not in listed and SOURCES_MANIFEST not in listed
+    assert MANIFEST not in listed and SOURCES_MANIFEST in listed  # a changed list of sources is a change
     sources = read_manifest(site / SOURCES_MANIFEST)
     assert "01/issue.toml" in sources and "03/02-协会动态.txt" in sources
     assert len(sources) == len([p for p in archive.rglob("*") if p.is_file()])
@@ -129,3 +129,28 @@ def test_the_verify_command_exits_non_zero_and_names_the_file(copy, capsys, monk
     flip(site / "index.html", 10)
     code, _, err = run(site)
     assert code == 1 and "已改动：index.html" in err and "发现 1 处问题" in err
+
+
+def test_a_folder_linked_elsewhere_is_never_read(copy, tmp_path):
+    """Found in review: verify read files outside the site through a symlinked folder."""
+    site, _ = copy
+    elsewhere = shutil.move(site / f"{YEAR}-03", tmp_path / "elsewhere")
+    (site / f"{YEAR}-03").symlink_to(elsewhere)
+    problems = {(p.kind, p.path) for p in verify(site).problems}
+    assert ("missing", f"{YEAR}-03/{YEAR}-03.pdf") in problems
+    assert not any(kind == "changed" and name.startswith(f"{YEAR}-03/") for kind, name in problems)
+
+
+def test_a_deleted_manifest_is_a_missing_file(copy):
+    site, _ = copy
+    (site / MANIFEST).unlink()
+    assert ("missing", MANIFEST) in {(p.kind, p.path) for p in verify(site).problems}
+
+
+@pytest.mark.parametrize("line", ["a" * 64 + "  " + "q" * 5000, "a" * 64 + "  index.html"])
+def test_an_overlong_or_doubled_manifest_line_is_damage_not_a_crash(copy, line):
+    site, _ = copy
+    with (site / MANIFEST).open("a", encoding="utf-8") as manifest:
+        manifest.write(line + "\n")
+    problems = verify(site).problems
+    assert [p.path for p in problems if p.kind == "damaged"] == [MANIFEST]

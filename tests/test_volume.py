@@ -157,3 +157,16 @@ def test_an_unreadable_issue_pdf_fails_its_year_not_the_library(year_library, tm
     assert result.warnings == [] and result.built == []
     assert [failure.where for failure in result.failures] == [f"{YEAR}年合订本"]
     assert f"{YEAR}-04.pdf" in str(result.failures[0]) and "huikan library --rebuild" in str(result.failures[0])
+
+
+def test_a_year_with_a_failed_issue_keeps_its_previous_volume(year_library, tmp_path):
+    """Found in review: one issue failing rebound the year without it, over the complete volume."""
+    site = shutil.copytree(year_library.site, tmp_path / "site", symlinks=True)
+    archive = shutil.copytree(year_library.archive, tmp_path / "archive", symlinks=True)
+    before = (site / VOLUME).read_bytes()
+    issue = next(p.parent for p in sorted(archive.rglob("issue.toml")))
+    (tmp_path / "outside.txt").write_text("☆ 外面\n正文。\n", encoding="utf-8")
+    (issue / "09-外链.txt").symlink_to(tmp_path / "outside.txt")  # the issue can no longer be read
+    result = build_library(archive, site, workers=1)
+    assert (site / VOLUME).read_bytes() == before
+    assert any("合订本" in str(f) and "上一次" in str(f) for f in result.failures), result.failures

@@ -42,20 +42,25 @@ def volume_links(views: list[IssueView]) -> dict[int, str]:
 
 
 def write_volumes(site: Path, views: list[IssueView], sources: dict[str, tuple[SourceFile, ...]],
-                  years: set[int] | None = None) -> tuple[list[Path], list[Failure]]:
+                  years: set[int] | None = None, incomplete: set[int] = frozenset()) -> tuple[list[Path], list[Failure]]:
     """Bind every year (or only ``years``) whose key changed; returns the files written and the
-    years that could not be bound (the others go on)."""
+    years that could not be bound (the others go on). A year with an issue that failed this run
+    (``incomplete``) keeps its previous volume: a volume silently missing an issue would replace
+    a complete one."""
     state = _load(site)
     changed: list[Path] = []
     failures: list[Failure] = []
     wanted = {year: chosen for year, chosen in issues_by_year(views).items() if years is None or year in years}
     for year, chosen in wanted.items():
+        if year in incomplete:
+            failures.append(Failure(f"{year}年合订本", "这一年有一期没有排成，合订本保留上一次的样子。改好那一期后再运行一次即可。"))
+            continue
         try:
             changed += _bind_if_changed(site, bind_year(site, year, chosen), sources, state)
         except TypesetError as error:
             failures.append(Failure(f"{year}年合订本", str(error)))
     if years is None:
-        changed += _forget(site, state, {str(year) for year in wanted})
+        changed += _forget(site, state, {str(year) for year in {*wanted, *incomplete}})
     _save(site, state)
     return changed, failures
 

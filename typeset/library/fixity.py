@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from typeset.library.pages import write_if_changed
+from typeset.outputs import is_real_file
 
 MANIFEST = "manifest-sha256.txt"
 SOURCES_MANIFEST = "sources-sha256.txt"
@@ -82,18 +83,30 @@ def decode(path: str) -> str:
 
 def write_manifests(site: Path, archive: Path, sources: list[str]) -> list[Path]:
     """Both manifests (``sources``: paths relative to ``archive``); returns those that changed."""
-    texts = {MANIFEST: manifest_text(site, tree_files(site, skip=MANIFESTS)),
-             SOURCES_MANIFEST: manifest_text(archive, sources)}
-    return [site / name for name, text in texts.items() if write_if_changed(site, name, text.encode("utf-8"))]
+    written = []
+    # The sources' list first: the site's list covers it too (a change to it is a change).
+    for name, text in ((SOURCES_MANIFEST, lambda: manifest_text(archive, sources)),
+                       (MANIFEST, lambda: manifest_text(site, tree_files(site, skip=(MANIFEST,))))):
+        if write_if_changed(site, name, text().encode("utf-8")):
+            written.append(site / name)
+    return written
+
+
+MAX_MANIFEST_BYTES = 64 * 1024 * 1024
+MAX_LINE = 4096  # a digest, two spaces and a path (Linux allows 4,095 bytes)
 
 
 def read_manifest(path: Path) -> dict[str, str]:
     """``{relative path: hex digest}``; a malformed line raises ``ValueError`` naming its number."""
     entries = {}
+    if path.stat().st_size > MAX_MANIFEST_BYTES:
+        raise ValueError(0)
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         digest, sep, name = line.partition("  ")
-        if not sep or len(digest) != 64 or not name or _outside(decode(name)):
+        if not sep or len(digest) != 64 or not name or len(line) > MAX_LINE or _outside(decode(name)):
             raise ValueError(number)
+        if decode(name) in entries and entries[decode(name)] != digest.lower():
+            raise ValueError(number)  # one file listed twice with two digests
         entries[decode(name)] = digest.lower()
     return entries
 
@@ -107,10 +120,14 @@ def compare(root: Path, manifest: dict[str, str], present: list[str] | None) -> 
     ones (None when only the listed files count, as in an issue folder with its own extras)."""
     missing, changed = [], []
     for name, digest in sorted(manifest.items()):
-        path = root / name
-        if not path.is_file() or path.is_symlink():
+        try:
+            real = is_real_file(root, name)  # never through a link: a folder linked elsewhere is not ours
+            same = real and file_sha256(root / name) == digest
+        except OSError:  # a name too long, a folder we may not enter…
+            real = same = False
+        if not real:
             missing.append(name)
-        elif file_sha256(path) != digest:
+        elif not same:
             changed.append(name)
     unexpected = sorted(set(present) - set(manifest)) if present is not None else []
     return Differences(tuple(missing), tuple(changed), tuple(unexpected), len(manifest))

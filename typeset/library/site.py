@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from typeset.build import WarningCollector
 from typeset.errors import OutputError, SourceError
@@ -24,6 +24,7 @@ from typeset.library.search import TEXT_INDEX, has_index, index_site, text_index
 from typeset.library.state import SiteState, issue_digest, load_state, save_state
 from typeset.library.workers import COVER_NAME, Job, Outcome, build_all
 from typeset.outputs import ensure_dir, is_real_file, real_folder
+from typeset.scaffold import parse_issue_name
 
 LOGGER = logging.getLogger("typeset")
 
@@ -82,13 +83,26 @@ def _build(archive: Archive, site: Path, workers: int | None, force: bool) -> Li
     views = _views(archive.entries, state, site)
     _write_site(archive, site, views, result)
     sources = {entry.issue_id: entry.bulletin.sources for entry in archive.entries}
-    volumes, failures = write_volumes(site, views, sources)
+    volumes, failures = write_volumes(site, views, sources, incomplete=failed_years(archive, state))
     result.changed += volumes
     result.failures += failures
     save_state(site, state)
     read = [entry.folder for entry in archive.entries if entry.issue_id in state.issues]
     result.changed += write_manifests(site, archive.root, source_files(archive.root, read))
     return result
+
+
+def failed_years(archive: Archive, state: SiteState) -> set[int]:
+    """Years with an issue that could not be read or built: its year from issue.toml, from the
+    issue the site knew in that folder, or from a folder named like an issue."""
+    years = {e.bulletin.meta.year for e in archive.entries if e.issue_id not in state.issues}
+    known = {entry.get("source"): issue_id for issue_id, entry in state.issues.items()}
+    for failure in archive.failures:
+        issue_id = known.get(failure.where)
+        parsed = parse_issue_name(issue_id or PurePosixPath(failure.where).name)
+        if parsed:
+            years.add(parsed[0])
+    return years
 
 
 def _build_year(archive: Archive, site: Path, year: int, workers: int | None) -> LibraryResult:

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from typeset.errors import SourceError
-from typeset.library.fixity import (MANIFEST, MANIFESTS, SOURCES_MANIFEST, Differences, compare, read_manifest,
+from typeset.library.state import STATE_FILE as LIBRARY_STATE
+from typeset.library.fixity import (MANIFEST, SOURCES_MANIFEST, Differences, compare, read_manifest,
                                     source_files, source_folders, tree_files, tree_links)
 
 ARCHIVE_COPY = "-存档.pdf"  # the issues' PDF/A editions: they must say so
@@ -62,10 +63,12 @@ def verify(path: Path, archive: Path | None = None) -> Report:
         _open_check(report, path, str(path))
         return report
     report = Report(path)
-    if (path / MANIFEST).is_file():
+    if (path / MANIFEST).is_file() and not (path / MANIFEST).is_symlink():
         report.manifest = True
-        _against(report, path, path / MANIFEST, tree_files(path, skip=MANIFESTS), "")
+        _against(report, path, path / MANIFEST, tree_files(path, skip=(MANIFEST,)), "")
         report.problems += [Problem("unexpected", name, "符号链接") for name in tree_links(path)]
+    elif (path / LIBRARY_STATE).exists():  # a library site always has its list: its loss is a loss
+        report.problems.append(Problem("missing", MANIFEST))
     if archive is not None:
         _check_sources(report, path, Path(archive))
     for name in tree_files(path):
@@ -77,9 +80,16 @@ def verify(path: Path, archive: Path | None = None) -> Report:
 def _against(report: Report, root: Path, manifest: Path, present: list[str] | None, prefix: str) -> None:
     try:
         entries = read_manifest(manifest)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        report.problems.append(Problem("damaged", manifest.name, f"校验清单无法读取：第 {exc} 行格式不对"
-                                       if isinstance(exc, ValueError) else "校验清单无法读取"))
+    except UnicodeDecodeError:
+        report.problems.append(Problem("damaged", manifest.name, "校验清单不是 UTF-8 文本"))
+        return
+    except ValueError as exc:
+        line = exc.args[0] if exc.args else 0
+        report.problems.append(Problem("damaged", manifest.name, f"校验清单第 {line} 行格式不对（或重复、过长）"
+                                       if line else "校验清单过大"))
+        return
+    except OSError:
+        report.problems.append(Problem("damaged", manifest.name, "校验清单无法读取"))
         return
     found = compare(root, entries, present)
     report.listed += found.checked
