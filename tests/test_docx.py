@@ -314,3 +314,53 @@ def test_an_item_marker_moves_the_marks_with_the_text():
 
     item = classify(Line(1, "* 加粗文字", marks=(Mark(2, 4), Mark(0, 1))), Origin("t.docx", 1))
     assert isinstance(item, Item) and item.text == "加粗文字" and item.marks == (Mark(0, 2),)
+
+
+def test_a_link_target_with_a_space_or_quote_is_percent_encoded(tmp_path):
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml import parse_xml
+
+    from docx_maker import NS
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("见")
+    rid = document.part.relate_to('https://example.org/年 报"2026".pdf', RT.HYPERLINK, is_external=True)
+    paragraph._p.append(parse_xml(f'<w:hyperlink {NS} r:id="{rid}"><w:r><w:t>年报</w:t></w:r></w:hyperlink>'))
+    document.save(tmp_path / "链接.docx")
+    paragraph = next(load(tmp_path / "链接.docx").bulletin.blocks())
+    assert paragraph.marks == (Mark(1, 3, "link", "https://example.org/年%20报%222026%22.pdf"),)
+
+
+def _swollen(path: Path, member: str, size: int) -> Path:
+    """``path`` (a .docx) with ``member`` made ``size`` bytes of XML padding: a zip bomb."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts[member] = parts.get(member, b"<x/>") + b" " * size
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("member, size", [("word/document.xml", 21 * 1024 * 1024), ("word/styles.xml", 3 * 1024 * 1024)])
+def test_a_zip_bomb_docx_is_refused_before_it_is_unpacked(tmp_path, member, size):
+    path = _swollen(_simple_docx(tmp_path / "炸弹.docx", "☆ 标题", "正文。"), member, size)
+    assert path.stat().st_size < 1024 * 1024
+    with pytest.raises(SourceError, match="解压后过大") as caught:
+        load(path)
+    assert "\n" not in caught.value.message and caught.value.path.name == "炸弹.docx"
+
+
+def test_declared_sizes_alone_refuse_a_docx_even_when_it_packs_like_word():
+    from typeset.sources.docx import MAX_UNPACKED_BYTES, MAX_XML_BYTES, _refuse_bombs
+
+    def member(name: str, size: int, packed: int) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name)
+        info.file_size, info.compress_size = size, packed
+        return info
+
+    _refuse_bombs([member("word/document.xml", 3 << 20, 300 << 10), member("word/media/image1.jpg", 50 << 20, 50 << 20)], "a.docx")
+    for infos in ([member("word/document.xml", MAX_XML_BYTES + 1, MAX_XML_BYTES // 10)],
+                  [member(f"word/media/image{n}.jpg", MAX_UNPACKED_BYTES // 3, MAX_UNPACKED_BYTES // 3) for n in range(4)]):
+        with pytest.raises(SourceError, match="解压后过大"):
+            _refuse_bombs(infos, "a.docx")

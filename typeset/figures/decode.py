@@ -14,6 +14,9 @@ from typeset.sources.confine import inside
 
 FORMATS = ("JPEG", "PNG", "WEBP", "TIFF", "HEIF", "MPO")
 MAX_PICTURE_BYTES = 60 * 1024 * 1024
+# Pixels a picture may have: a 108-megapixel phone photo passes (a JPEG decodes reduced, see
+# ``draft``); a small PNG declaring 13000×13000 (4 GB once decoded) does not.
+MAX_PIXELS = 120_000_000
 _HEIF_READY = False
 
 
@@ -32,6 +35,16 @@ class Source:
     def photo(self) -> bool:
         """A camera picture (JPEG/HEIC) rather than a screenshot or a drawing."""
         return self.format in ("JPEG", "HEIF", "MPO")
+
+
+class TooManyPixels(SourceError):
+    """A picture larger than ``MAX_PIXELS``, refused before its pixels are decoded."""
+
+    def __init__(self, name: str, size: tuple[int, int], path=None, line=None):
+        self.name, self.size = name, size
+        width, height = size
+        super().__init__(f"图片“{name}”有 {width * height // 10000} 万像素（{width}×{height}），超过上限 "
+                         f"{MAX_PIXELS // 10000} 万像素：请用图片软件缩小后再用。", path, line)
 
 
 def register_heif() -> None:
@@ -61,20 +74,31 @@ def picture_bytes(picture: Picture, origin: Origin, root: str) -> bytes:
     return path.read_bytes()
 
 
-def open_image(data: bytes):
-    """A Pillow image of ``data`` (not yet decoded)."""
+def open_image(data: bytes, name: str = "图片"):
+    """A Pillow image of ``data`` (not yet decoded); ``TooManyPixels`` above ``MAX_PIXELS``."""
     from PIL import Image
 
     register_heif()
-    return Image.open(io.BytesIO(data), formats=FORMATS)
+    Image.MAX_IMAGE_PIXELS = None  # Pillow's own bomb check would call a large photo broken:
+    try:  # the size is checked here instead, from the header, with a message naming it
+        image = Image.open(io.BytesIO(data), formats=FORMATS)
+    finally:
+        Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # what later frames and tiles are checked against
+    if image.width * image.height > MAX_PIXELS:
+        image.close()
+        raise TooManyPixels(name, image.size)
+    return image
 
 
 def read_source(picture: Picture, origin: Origin, root: str) -> Source:
     data = picture_bytes(picture, origin, root)
     try:
-        with open_image(data) as image:
-            image.load()
+        with open_image(data, picture.source) as image:
             size, kind = oriented_size(image), image.format
+            image.draft(image.mode, (image.width // 8, image.height // 8))  # a JPEG decodes at 1/8
+            image.load()
+    except TooManyPixels as error:
+        raise TooManyPixels(error.name, error.size, Path(origin.file), picture.line or origin.line) from None
     except SourceError:
         raise
     except Exception:  # noqa: BLE001 - Pillow raises many kinds for a broken or unknown file

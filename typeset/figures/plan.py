@@ -5,7 +5,8 @@ for a picture's place and prepared bytes.
 Rules (print; the EPUB keeps the same shares of its column):
 - landscape photo (3:2, 4:3…): the full measure; landscape screenshot or drawing: 80% of it;
 - square-ish (QR codes): 40%; portrait: as wide as 40% of the type area's height allows;
-- a group: the measure shared equally (a gap between), each picture at most as tall as above.
+- a group: rows of at most ``GROUP_ROW`` pictures (the inline blocks wrap by themselves), each
+  picture the measure shared by a full row (a gap between), at most as tall as above.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typeset.styles import PT_PER_MM, Style
 MAX_HEIGHT_SHARE = 0.4  # of the type area
 PAGE_MARGINS_MM = 25 + 22  # top + bottom of the print stylesheet's @page (print.css.j2)
 GROUP_GAP_SHARE = 0.04  # of the measure, around each picture of a group (half each side)
+GROUP_ROW = 4  # pictures a row of a group at most: a larger group wraps onto more rows
 PRINT_DPI = 300  # what a picture printing above MAX_DPI is resampled to
 MIN_DPI, MAX_DPI = 150, 450
 SCREEN_LONG_SIDE = 1600
@@ -72,7 +74,7 @@ def single_share(source: Source, measure: float, height: float) -> float:
 
 
 def group_shares(sources: list[Source], measure: float, height: float) -> list[float]:
-    count = len(sources)
+    count = min(len(sources), GROUP_ROW)  # never the group's size: shares stay > 0 for any group
     each = (1 - GROUP_GAP_SHARE * count) / count
     return [min(each, MAX_HEIGHT_SHARE * height * (s.size[0] / s.size[1]) / measure) for s in sources]
 

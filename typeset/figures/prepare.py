@@ -6,6 +6,7 @@ dark e-reader), resized with LANCZOS, encoded deterministically (same pixels, sa
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass
 
 from typeset.figures import cache
@@ -31,13 +32,27 @@ def prepare(source: Source, width: int, edition: str, profile: bytes = b"") -> P
     import hashlib
 
     key = cache.cache_key(source.digest, edition, str(width), hashlib.sha256(profile).hexdigest())
-    cached = cache.load(key)
+    cached = _trusted(cache.load(key))
     if cached is not None:
-        return _described(cached)
+        return cached
     image = _pixels(source, width)
     data = _encode(image, edition, profile)
     cache.store(key, data)
     return _described(data)
+
+
+def _trusted(data: bytes | None) -> Prepared | None:
+    """A cache entry as ours would be (a PNG or JPEG without EXIF that decodes), else a miss."""
+    if data is None:
+        return None
+    try:
+        prepared = _described(data)
+        with open_image(data) as image:
+            image.load()
+            sound = image.format in ("PNG", "JPEG") and "exif" not in image.info
+    except Exception:  # noqa: BLE001 - anything Pillow refuses is a miss, rewritten below
+        return None
+    return prepared if sound else None
 
 
 def _described(data: bytes) -> Prepared:
@@ -51,13 +66,21 @@ def _pixels(source: Source, width: int):
     """Decoded, upright, in sRGB (or grey), on white, ``width`` pixels across."""
     from PIL import Image, ImageOps
 
-    with open_image(source.data) as opened:
+    with open_image(source.data, source.name) as opened:
+        _reduce(opened, width / source.size[0])
         image = ImageOps.exif_transpose(opened)
         image = _to_srgb(image)
     if width < image.width:
         height = max(1, round(image.height * width / image.width))
         image = image.resize((width, height), Image.Resampling.LANCZOS)
     return image
+
+
+def _reduce(image, scale: float) -> None:
+    """A JPEG decodes at 1/2, 1/4 or 1/8 when that still leaves ``scale`` of its pixels or
+    more (a 108-megapixel photo printed 2,000 px across never holds its full pixels)."""
+    if scale < 1:
+        image.draft(image.mode, (max(1, math.ceil(image.width * scale)), max(1, math.ceil(image.height * scale))))
 
 
 def _to_srgb(image):
@@ -69,8 +92,10 @@ def _to_srgb(image):
         rgba = image.convert("RGBA")
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         image = Image.alpha_composite(white, rgba).convert("RGB")
-    elif image.mode in ("1", "L", "I;16", "I", "F"):
+    elif image.mode in ("1", "L", "F"):
         return image.convert("L")
+    elif image.mode.startswith("I"):
+        return _grey_8bit(image)
     elif image.mode != "RGB" and image.mode != "CMYK":
         image = image.convert("RGB")
     if profile and image.mode in ("RGB", "CMYK"):
@@ -80,6 +105,15 @@ def _to_srgb(image):
         except (ImageCms.PyCMSError, OSError):
             image = image.convert("RGB")
     return image.convert("RGB") if image.mode == "CMYK" else image
+
+
+def _grey_8bit(image):
+    """16-bit grey (PNG/TIFF modes I;16…, or I) scaled to 8 bits; ``convert("L")`` would clip
+    everything above 255 to white."""
+    wide = image.convert("I")
+    if image.mode == "I" and wide.getextrema()[1] <= 255:
+        return wide.convert("L")  # 8-bit values held wide: nothing to scale
+    return wide.point(lambda value: value / 257).convert("L")
 
 
 def _encode(image, edition: str, profile: bytes) -> bytes:

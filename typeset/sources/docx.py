@@ -30,7 +30,9 @@ from typeset.errors import SourceError
 from typeset.model import Cell, Figure, Mark, Origin, Picture, Table
 from typeset.sources.text import BLANKS, Line
 
-MAX_UNPACKED_BYTES = 300 * 1024 * 1024
+MAX_UNPACKED_BYTES = 300 * 1024 * 1024  # every member, pictures included
+MAX_XML_BYTES = 20 * 1024 * 1024  # one XML part: mammoth's minidom takes ~70× (1.4 GB); a 100-page issue ~3 MB
+MAX_RATIO = 200  # unpacked ÷ packed of one member: Word's XML packs ~10×, a bomb ~1000×
 STYLE_MAP = "\n".join([
     "p[style-name='标题 1'] => h1:fresh", "p[style-name='标题'] => h1:fresh", "p[style-name='Title'] => h1:fresh",
     "p[style-name='标题 2'] => h2:fresh", "p[style-name='标题 3'] => h3:fresh",
@@ -40,6 +42,7 @@ STYLE_MAP = "\n".join([
 _CAPTION_TEXT = re.compile(r"^图(?:[\s\u3000：:为]|[0-9０-９一二三四五六七八九十]+)")  # 图1 图 图为…, not 图书…
 _REVISION = re.compile(rb"<w:(ins|del|moveFrom|moveTo)\b")
 _LINK_SCHEMES = ("http://", "https://", "mailto:")
+_NOT_IN_URL = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]')  # percent-encoded: EPUBCheck refuses them raw (RSC-020)
 _BACK_LINKS = ("#footnote-ref-", "#endnote-ref-")  # mammoth's ↑ after a note: not the document's text
 OTHER_FORMATS = (".doc", ".wps", ".rtf", ".odt")
 NOT_WORD = "不是有效的 Word 文件（.docx），可能已损坏或只是改了扩展名：请在 Word 或 WPS 中打开后另存为 .docx。"
@@ -90,12 +93,22 @@ def _media_names(data: bytes, name: str) -> dict[str, str]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
-            if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
-                raise SourceError("Word 文件解压后过大，不像是会刊。", name)
+            _refuse_bombs(infos, name)
             media = [info.filename for info in infos if info.filename.startswith("word/media/")]
             return {hashlib.sha256(archive.read(m)).hexdigest(): f"{name}#{m}" for m in sorted(media)}
     except zipfile.BadZipFile:
         raise SourceError(NOT_WORD, name) from None
+
+
+def _refuse_bombs(infos: list[zipfile.ZipInfo], name: str) -> None:
+    """The members' declared sizes checked before anything is unpacked (zipfile stops reading a
+    member at its declared size, so a lying header cannot unpack more)."""
+    too_big = sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES or any(
+        (info.filename.endswith((".xml", ".rels")) and info.file_size > MAX_XML_BYTES)
+        or info.file_size > MAX_RATIO * max(info.compress_size, 1024) for info in infos)
+    if too_big:
+        raise SourceError(f"Word 文件解压后过大（超过 {MAX_UNPACKED_BYTES >> 20} MB，或正文超过 {MAX_XML_BYTES >> 20} MB），不像是会刊："
+                          "请在 Word 中删去多余内容、压缩图片后另存为 .docx。", name)
 
 
 def _keep(read: Read, image) -> dict[str, str]:
@@ -225,6 +238,11 @@ def _extend(marks: list[Mark], mark: Mark) -> None:
     marks.append(mark)
 
 
+def _url(href: str) -> str:
+    """A link target as a valid URL: spaces, quotes and the like percent-encoded."""
+    return _NOT_IN_URL.sub(lambda match: "".join(f"%{byte:02X}" for byte in match.group().encode()), href.strip())
+
+
 def _pieces(element, strong: bool, href: str):
     """(text, bold, link) pieces in order; pictures, nested lists and tables are not text here."""
     if element.text:
@@ -233,7 +251,7 @@ def _pieces(element, strong: bool, href: str):
         if child.tag == "a" and child.get("href", "").startswith(_BACK_LINKS):
             pass
         elif child.tag not in ("img", "ul", "ol", "table") and isinstance(child.tag, str):
-            link = child.get("href", "") if child.tag == "a" else ""
+            link = _url(child.get("href", "")) if child.tag == "a" else ""
             yield from _pieces(child, strong or child.tag in ("strong", "b"),
                                link if link.startswith(_LINK_SCHEMES) else href)
         if child.tail:
