@@ -311,6 +311,26 @@ def test_pages_are_readable_360_px_wide(browser, served, page):
     assert all(b - a <= 1 for a, b in zip(outline["levels"], outline["levels"][1:]))  # no skipped level
 
 
+UNBROKEN = """return [...document.querySelectorAll('time, .label')].filter(e => {
+    const range = document.createRange(); range.selectNodeContents(e);
+    return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1;
+  }).map(e => e.textContent)"""
+
+
+@pytest.mark.parametrize("page", ["index.html", "2014-06/index.html"])
+def test_dates_and_issue_labels_never_break_on_a_phone(browser, served, page):
+    """2014年12月28日, 2014年第6期 and （总第11期） stay on one line at any narrow width."""
+    browser.get(served + page)
+    broken, labels = {}, browser.execute_script("return document.querySelectorAll('time, .label').length")
+    try:
+        for width in range(320, 481, 8):
+            browser.set_window_size(width, 800)
+            broken[width] = browser.execute_script(UNBROKEN)
+    finally:
+        browser.set_window_size(1280, 900)
+    assert labels >= 3 and {width: texts for width, texts in broken.items() if texts} == {}
+
+
 def test_issue_page_has_downloads_contents_and_an_anchor_per_article(browser, served):
     browser.get(served + "2014-01/index.html")
     page = browser.execute_script("""return {
