@@ -63,7 +63,7 @@ def _check_places(archive: Path, site: Path) -> None:
 def _build(archive: Archive, site: Path, workers: int | None, force: bool) -> LibraryResult:
     result = LibraryResult(site, failures=list(archive.failures))
     state = load_state(site)
-    digests = {entry.issue_id: issue_digest(entry.folder) for entry in archive.entries}
+    digests = {entry.issue_id: issue_digest(entry.folder, entry.bulletin) for entry in archive.entries}
     stale = [e for e in archive.entries if force or not state.is_current(e.issue_id, digests[e.issue_id], site)]
     stale_ids = {e.issue_id for e in stale}
     result.reused = [e.issue_id for e in archive.entries if e.issue_id not in stale_ids]
