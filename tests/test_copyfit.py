@@ -50,7 +50,10 @@ def eight_pages_full(tmp_path_factory):
     probe = 170
     _, report = lay_out(padded_issue(root, probe))
     assert report.spill_lines > 12 and report.blank >= 2, report  # runs well over page 8: not fitted
-    return probe - report.spill_lines
+    full = probe - report.spill_lines
+    # The spill is rounded up to whole lines (the colophon is not): one more line may still fit.
+    _, one_more = lay_out(padded_issue(root, full + 1))
+    return full + 1 if (one_more.pages, one_more.tightened) == (8, 0) else full
 
 
 @pytest.mark.parametrize("over", [1, 4, 9])
