@@ -140,3 +140,32 @@ def test_an_issue_folder_reached_through_a_symlink_keeps_its_overrides(issue_cop
     link = tmp_path / "link"
     link.symlink_to(issue_copy, target_is_directory=True)
     assert "body { color: #123 }" in render_issue(link)
+
+
+PATH_ESCAPES = [
+    '{{ style.issue_root.joinpath("%s").write_text("owned") }}',
+    '{{ style.search_path[-1].joinpath("%s").write_text("owned") }}',
+    '{{ style.find("style.toml").parent.joinpath("%s").write_text("owned") }}',
+]
+
+
+@pytest.mark.parametrize("payload", PATH_ESCAPES)
+def test_a_stylesheet_reaches_no_path_object(issue_copy, tmp_path, payload):
+    """The attack found in review: a path needs no underscore to read or write any file."""
+    proof = tmp_path / "PWNED"
+    write(issue_copy / "style/common.css.j2", "body { }\n/* " + payload % proof + " */\n")
+    result = huikan("build", issue_copy, "-f", "html", "-o", tmp_path / "out", cwd=tmp_path)
+    assert not proof.exists(), "the stylesheet wrote a file"
+    assert result.returncode == 2 and "common.css.j2" in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
+def test_no_path_is_reachable_from_any_template_value(issue_copy):
+    """Defence in depth: even a path handed to a template by mistake has no usable attribute."""
+    from typeset import sandbox
+
+    env = sandbox.environment([issue_copy], issue_copy)
+    env.from_string("{{ p }}").render(p=Path("/etc/hostname"))  # printing it is harmless
+    for expression in ("{{ p.read_text() }}", "{{ p.parent }}", "{{ m.system }}"):
+        with pytest.raises(StyleError, match="不允许"):
+            with sandbox.template_errors(env):
+                env.from_string(expression).render(p=Path("/etc/hostname"), m=os)

@@ -28,7 +28,7 @@ from typeset.errors import CheckFailed, TypesetError, chinese_os_reasons, os_rea
 
 app = typer.Typer(
     name="huikan",
-    help="会刊排版工具：把纯文本会刊排成印刷 PDF、EPUB 电子书和 PDF/A 存档。",
+    help="会刊排版工具：把纯文本或 Word 会刊排成印刷 PDF、EPUB 电子书和 PDF/A 存档。",
     add_completion=False,
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -38,7 +38,7 @@ app = typer.Typer(
     subcommand_metavar=cli_i18n.SUBCOMMAND_METAVAR,
 )
 
-SOURCE_HELP = "一期会刊的文件夹（含 issue.toml）或一个会刊文本文件；不填则排当前文件夹（若含 issue.toml），否则排示例刊。"
+SOURCE_HELP = "一期会刊的文件夹（含 issue.toml）或一个会刊文件（.txt 文本或 Word 的 .docx）；不填则排当前文件夹（若含 issue.toml），否则排示例刊。"
 FORMAT_HELP = "输出格式，可重复或用逗号分开：html、pdf、archive（PDF/A 存档）、epub，大小写均可。默认全部。"
 PAPERS = ("A4", "正度16开", "大度16开")  # as typeset.config.PAPERS (not imported: help stays light)
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -54,7 +54,7 @@ def _version(value: bool) -> None:
 def main_options(
     version: bool = typer.Option(False, "--version", "-V", help="显示版本并退出。", callback=_version, is_eager=True),
 ) -> None:
-    """会刊排版工具：把纯文本会刊排成印刷 PDF、EPUB 电子书和 PDF/A 存档。"""
+    """会刊排版工具：把纯文本或 Word 会刊排成印刷 PDF、EPUB 电子书和 PDF/A 存档。"""
 
 
 def visible(text: str) -> str:

@@ -21,6 +21,38 @@ class Origin:
 
 
 @dataclass(frozen=True)
+class Mark:
+    """Inline emphasis over ``text[start:end]`` of a paragraph, an item or a table cell: bold
+    (``strong``) or a hyperlink (``link``, with its ``href``). The text itself stays plain, so
+    checks and offsets never see markup."""
+
+    start: int
+    end: int
+    kind: str = "strong"
+    href: str = ""
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of text under the same marks, for rendering (see ``runs``)."""
+
+    text: str
+    strong: bool = False
+    href: str = ""
+
+
+def runs(text: str, marks: tuple[Mark, ...] = (), start: int = 0) -> list[Run]:
+    """``text`` (which begins at offset ``start`` of its paragraph) cut where marks begin or end."""
+    cuts = sorted({0, len(text)} | {min(max(p - start, 0), len(text)) for m in marks for p in (m.start, m.end)})
+    pieces = []
+    for lo, hi in zip(cuts, cuts[1:]):
+        over = [m for m in marks if m.start - start <= lo and hi <= m.end - start]
+        href = next((m.href for m in over if m.kind == "link"), "")
+        pieces.append(Run(text[lo:hi], any(m.kind == "strong" for m in over), href))
+    return pieces
+
+
+@dataclass(frozen=True)
 class Heading:
     """A sub-heading inside an article: level 1 ``一、围绕主线抓调研，查摆问题``, level 2
     ``（一）…`` (the numbering is part of ``text``, as written)."""
@@ -43,6 +75,7 @@ class Paragraph:
     origin: Origin
     lead: str = ""
     id: str = ""
+    marks: tuple[Mark, ...] = ()
     kind: ClassVar[str] = "paragraph"
 
     @property
@@ -57,6 +90,7 @@ class Item:
     text: str
     origin: Origin
     id: str = ""
+    marks: tuple[Mark, ...] = ()
     kind: ClassVar[str] = "item"
 
 
@@ -73,6 +107,7 @@ class Picture:
     source: str
     caption: str
     data: bytes = field(default=b"", repr=False, compare=False)
+    line: int = 0  # the picture's own source line (a group's pictures are written on several)
 
 
 @dataclass(frozen=True)
@@ -90,7 +125,40 @@ class Figure:
         return "\n".join(picture.caption for picture in self.pictures if picture.caption)
 
 
-Block = Union[Heading, Paragraph, Item, Figure]
+@dataclass(frozen=True)
+class Cell:
+    """A table cell: its text (paragraphs joined by newlines) and inline marks."""
+
+    text: str
+    marks: tuple[Mark, ...] = ()
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table (from a .docx): rows of cells; the first ``header_rows`` rows are its header,
+    repeated when the table breaks across pages."""
+
+    rows: tuple[tuple[Cell, ...], ...]
+    origin: Origin
+    header_rows: int = 1
+    id: str = ""
+    kind: ClassVar[str] = "table"
+
+    @property
+    def head(self) -> tuple[tuple[Cell, ...], ...]:
+        return self.rows[: self.header_rows]
+
+    @property
+    def body(self) -> tuple[tuple[Cell, ...], ...]:
+        return self.rows[self.header_rows:]
+
+    @property
+    def text(self) -> str:
+        """Every cell's text, row by row (searched, checked and kept in the text layer)."""
+        return "\n".join(cell.text for row in self.rows for cell in row if cell.text)
+
+
+Block = Union[Heading, Paragraph, Item, Figure, Table]
 
 
 @dataclass(frozen=True)
@@ -197,6 +265,7 @@ class SourceFile:
     text: str
     encoding: str
     raw: bytes = b""
+    notices: tuple[tuple[int, str], ...] = ()  # what the reader noticed (line, message), for check
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import partial
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
 from typeset import provenance, sandbox
-from typeset.model import Bulletin, IssueMeta
+from typeset.figures import FigureSet, plan_figures
+from typeset.model import Bulletin, IssueMeta, runs
 from typeset.resources import templates_dir
 from typeset.styles import Style, load_style
 from typeset.typography.markup import cjk
@@ -23,6 +24,7 @@ class Rendered:
     html: str
     style: Style
     bulletin: Bulletin
+    figures: FigureSet = field(default_factory=FigureSet)  # every picture, placed (prepared on demand)
 
 
 def template_env(style: Style, issue_root: Path | None, paged: bool = True) -> jinja2.Environment:
@@ -42,7 +44,15 @@ def template_env(style: Style, issue_root: Path | None, paged: bool = True) -> j
     )
     latin_gap = style.type.get("cjk_latin_space", "none") == "quarter"
     env.filters["cjk"] = partial(cjk, joiners=paged, latin_gap=latin_gap)
+    env.filters["runs"] = runs
+    env.globals["paged"] = paged
+    env.globals.update(figures=FigureSet(), figure_src=master_src)
     return env
+
+
+def master_src(placed) -> str:
+    """The master names a prepared picture, never a file: the print layout's fetcher serves it."""
+    return f"figure:{placed.key}"
 
 
 def render_css(style: Style, name: str, paper: str) -> str:
@@ -50,7 +60,7 @@ def render_css(style: Style, name: str, paper: str) -> str:
     filename = f"{name}.css.j2"
     style.find(filename)  # a missing stylesheet names the style and where it looked
     env = sandbox.environment(style.search_path, style.issue_root, autoescape=False, keep_trailing_newline=False)
-    return sandbox.render(env, filename, style=style, geo=style.geometry(paper))
+    return sandbox.render(env, filename, style=style.template_view(), geo=style.geometry(paper))
 
 
 def date_label(date: dt.date) -> str:
@@ -78,6 +88,8 @@ def render_master(bulletin: Bulletin) -> Rendered:
     root = overrides_root(bulletin)
     style = load_style(bulletin.meta.style, root)
     env = template_env(style, root)
+    figures = plan_figures(bulletin, style)
+    env.globals["figures"] = figures
     css = {name: render_css(style, name, bulletin.meta.paper) for name in ("common", "screen", "print")}
     html = sandbox.render(
         env,
@@ -90,4 +102,4 @@ def render_master(bulletin: Bulletin) -> Rendered:
         date_label=date_label(bulletin.meta.date),
         keywords=keywords(bulletin),
     )
-    return Rendered(html, style, bulletin)
+    return Rendered(html, style, bulletin, figures)

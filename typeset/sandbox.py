@@ -12,11 +12,13 @@
 
 from __future__ import annotations
 
+import io
 import operator
 import re
 import traceback
+import types
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Iterator, Sequence
 
 import jinja2
@@ -25,6 +27,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from typeset.errors import StyleError
 from typeset.resources import styles_dir, templates_dir
 
+FORBIDDEN_TYPES = (PurePath, types.ModuleType, io.IOBase)
 MAX_REPEAT = 100_000  # the longest string or list ``*`` may make in a template
 TEMPLATE_SUFFIXES = (".j2",)
 
@@ -33,6 +36,13 @@ class StrictSandbox(ImmutableSandboxedEnvironment):
     """The sandbox with ``*`` limited and ``**`` refused (both can exhaust memory or time)."""
 
     intercepted_binops = frozenset(["*", "**"])
+
+    def is_safe_attribute(self, obj, attr, value) -> bool:
+        """Nothing that reaches files, modules or the interpreter, whatever its name: a path's
+        ``read_text``/``write_text`` needs no underscore."""
+        if isinstance(obj, FORBIDDEN_TYPES) or isinstance(value, FORBIDDEN_TYPES):
+            return False
+        return super().is_safe_attribute(obj, attr, value)
 
     def call_binop(self, context, operator_name, left, right):
         if operator_name == "**":

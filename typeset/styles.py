@@ -4,6 +4,7 @@ chosen style, then the styles it ``extends``."""
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 import tomllib
@@ -20,6 +21,20 @@ MANIFEST = "style.toml"
 STYLE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 PAPER_SIZES_MM = {"A4": (210, 297), "正度16开": (185, 260), "大度16开": (210, 285)}
 PT_PER_MM = 72 / 25.4
+
+
+@dataclass(frozen=True)
+class StyleView:
+    """A style as a stylesheet template sees it: plain values, one helper."""
+
+    name: str
+    type: dict[str, Any]
+    colors: dict[str, str]
+    font_roles: dict[str, tuple[str, ...]]
+
+    def font_family(self, role: str) -> str:
+        """A CSS font-family value listing every font of the role explicitly."""
+        return ", ".join(name if name in ("serif", "sans-serif") else f'"{name}"' for name in self.font_roles[role])
 
 
 @dataclass(frozen=True)
@@ -51,6 +66,12 @@ class Style:
     @cached_property
     def colors(self) -> dict[str, str]:
         return self.manifest.get("colors", {})
+
+    def template_view(self) -> "StyleView":
+        """What a stylesheet template may see: the manifest's values, never a path (an issue's
+        own ``style/*.css.j2`` is untrusted and a ``Path`` can read and write files)."""
+        return StyleView(self.name, copy.deepcopy(self.type), dict(self.colors),
+                         {role: tuple(names) for role, names in self.manifest.get("fonts", {}).items()})
 
     def geometry(self, paper: str) -> dict[str, float]:
         """Page size and a type area whose width is a whole number of characters."""

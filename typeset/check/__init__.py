@@ -14,6 +14,7 @@ from typeset.check.chars import SourceLine, source_lines
 from typeset.check.findings import Finding, Report
 from typeset.check.fix import Change, FileFix, all_changes, fix_sources
 from typeset.check.fonts import check_glyphs
+from typeset.check.pictures import check_pictures
 from typeset.check.rules import check_line
 from typeset.check.structure import check_structure
 from typeset.model import Bulletin, SourceFile
@@ -34,11 +35,30 @@ def check_bulletin(bulletin: Bulletin, fonts: bool = True) -> Report:
         for line in file_lines:
             findings.extend(check_line(line))
     findings.extend(_at_content(f, lines) for f in check_structure(bulletin))
+    findings.extend(_noticed(bulletin))
+    findings.extend(check_pictures(bulletin))
     notes: list[str] = []
     if fonts:
         glyphs, notes = check_glyphs(bulletin, lines)
         findings.extend(glyphs)
-    return Report.of(findings, notes)
+    return Report.of((_with_context(f, lines) for f in findings), notes)
+
+
+def _noticed(bulletin: Bulletin):
+    """What a reader noticed while reading (a Word file's revisions and comments)."""
+    for src in bulletin.sources:
+        for line, message in src.notices:
+            yield Finding(src.name, line, 1, "word", "warning", message)
+
+
+def _with_context(finding: Finding, lines: dict[str, list[SourceLine]]) -> Finding:
+    """A Word file's finding carries the text of its paragraph (from the finding's column on)."""
+    file_lines = lines.get(finding.file, [])
+    if not finding.file.lower().endswith(".docx") or not 0 < finding.line <= len(file_lines):
+        return finding
+    start = 0 if finding.col <= 12 else finding.col - 5  # a few characters before the flaw
+    text = file_lines[finding.line - 1].text[start:]
+    return replace(finding, context=("…" if start else "") + text[:16] + ("…" if len(text) > 16 else ""))
 
 
 def _at_content(finding: Finding, lines: dict[str, list[SourceLine]]) -> Finding:

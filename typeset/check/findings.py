@@ -19,10 +19,20 @@ class Finding:
     severity: Severity
     message: str
     suggestion: str = ""
+    context: str = ""  # the paragraph's text where the line number alone does not find it (Word files)
 
     def __str__(self) -> str:
         advice = f"（建议：{self.suggestion}）" if self.suggestion else ""
-        return f"{self.file}:{self.line}:{self.col}  {self.rule}  {self.message}{advice}"
+        return f"{self.location}  {self.rule}  {self.message}{advice}"
+
+    @property
+    def location(self) -> str:
+        """``file:line:col``; a Word file has no lines: ``文件.docx:第N段（“段落开头…”）``."""
+        if not self.file.lower().endswith(".docx"):
+            return f"{self.file}:{self.line}:{self.col}"
+        if self.line == 0:  # about the whole document
+            return self.file
+        return f"{self.file}:第{self.line}段" + (f"（“{self.context}”）" if self.context else "")
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

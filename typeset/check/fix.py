@@ -46,6 +46,9 @@ class Change:
 
 def fix_line(line: SourceLine) -> tuple[str, list[Change]]:
     """The fixed line and its changes (columns refer to the line as it was)."""
+    from typeset.check.pictures import caption_only
+
+    line = caption_only(line)  # a 【图】 line's image path is never "fixed"
     chars = list(line.text)
     for i in find_halfwidth_punct(line):
         chars[i] = HALFWIDTH_TO_FULLWIDTH[line.text[i]]
@@ -127,6 +130,7 @@ def fix_sources(bulletin: Bulletin) -> list[FileFix]:
     alone), each file once even if two names lead to it."""
     if Path(bulletin.root) == sample_issue_dir().resolve():
         raise SourceError("随程序附带的示例刊不能自动修正：请指定要修正的会刊文件夹或文件。", bulletin.root)
+    _refuse_word(bulletin)
     fixes, seen = [], set()
     for source in bulletin.sources:
         key = Path(source.path).resolve()
@@ -137,6 +141,13 @@ def fix_sources(bulletin: Bulletin) -> list[FileFix]:
         if fixed:
             fixes.append(fixed)
     return fixes
+
+
+def _refuse_word(bulletin: Bulletin) -> None:
+    """The editor's Word file is never rewritten: refuse before any file is touched."""
+    for source in bulletin.sources:
+        if source.encoding == "docx" and fix_text(source.name, source.text)[1]:
+            raise SourceError("Word 文件不自动修正（不改写 Word 原稿）：请按 huikan check 列出的位置在 Word 中手工修改。", source.path)
 
 
 def all_changes(fixes: list[FileFix]) -> list[Change]:

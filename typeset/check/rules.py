@@ -262,6 +262,9 @@ LINE_RULES: tuple[Callable[[SourceLine], Iterator[Finding]], ...] = (
 
 
 def check_line(line: SourceLine) -> Iterator[Finding]:
+    from typeset.check.pictures import caption_only
+
+    line = caption_only(line)  # a 【图】 line's image path is a file name, not text
     if line.lo >= line.hi:
         return
     for rule in LINE_RULES:

@@ -41,7 +41,7 @@ def _warning(origin: Origin, rule: str, message: str, suggestion: str = "") -> F
 
 
 def check_has_articles(bulletin: Bulletin) -> Iterator[Finding]:
-    if bulletin.sections and not any(article.mark for article in bulletin.articles()):
+    if bulletin.sections and not any(article.mark or article.title for article in bulletin.articles()):
         yield Finding(bulletin.sections[0].file, 1, 1, "no-article", "error",
                       "全期没有一篇文章：每篇文章以“☆ 标题”一行开头（★ ◆ ■ 也可以）",
                       "在每篇文章前加一行“☆ 文章标题”")
@@ -54,8 +54,8 @@ def check_bare_mark(article: Article) -> Iterator[Finding]:
 
 
 def check_headings_outside(article: Article) -> Iterator[Finding]:
-    """Text before a file's first ☆ belongs to no article: a sub-heading there is misplaced."""
-    if article.mark:
+    """Text before a file's first ☆ (or Word title) belongs to no article: a sub-heading there is misplaced."""
+    if article.mark or article.title:
         return
     for block in article.blocks:
         if isinstance(block, Heading):

@@ -49,7 +49,10 @@ def _given_cover(meta: IssueMeta, root: str) -> Cover:
     data = path.read_bytes()
     if not _is_image(data, MEDIA_TYPES[suffix]):
         raise ConfigError(f"封面图片“{meta.cover}”不是有效的 {suffix[1:].upper()} 图片（也许只是改了扩展名）：请用图片软件重新保存。", where)
-    return Cover(f"images/cover{'.jpg' if suffix == '.jpeg' else suffix}", MEDIA_TYPES[suffix], data, cover_alt(meta))
+    from typeset.figures.plan import screen_picture
+
+    picture = screen_picture(data, meta.cover)  # a phone photo's EXIF (GPS) must not reach members
+    return Cover(f"images/cover{picture.suffix}", picture.media_type, picture.data, cover_alt(meta))
 
 
 def _is_image(data: bytes, media_type: str) -> bool:

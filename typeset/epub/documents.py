@@ -45,7 +45,15 @@ def strip_forbidden(text: str) -> str:
 
 
 def environment(ctx) -> jinja2.Environment:
-    return template_env(ctx.rendered.style, overrides_root(ctx.bulletin), paged=False)
+    env = template_env(ctx.rendered.style, overrides_root(ctx.bulletin), paged=False)
+    figures = ctx.rendered.figures
+    env.globals.update(figures=figures, figure_src=lambda placed: picture_file(figures, placed))
+    return env
+
+
+def picture_file(figures, placed) -> str:
+    """A picture's file in the EPUB, prepared for screens: ``images/<content hash>.jpg``."""
+    return f"images/{placed.source.digest}{figures.prepared(placed, 'screen').suffix}"
 
 
 def render_document(env: jinja2.Environment, template: str, uid: str, file_name: str, title: str,

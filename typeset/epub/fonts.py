@@ -35,7 +35,7 @@ class FontFile:
 def role_of(element: etree._Element) -> str:
     """The font role of text directly inside ``element`` (mirrors epub.css.j2)."""
     for node in [element, *element.iterancestors()]:
-        if "lead" in (node.get("class") or "").split():
+        if {"lead", "caption"} & set((node.get("class") or "").split()):
             return "kai"
         if node.tag in HEADINGS:
             return "heading"

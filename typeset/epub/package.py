@@ -35,7 +35,7 @@ def identifier(meta: IssueMeta) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'urn:typeset:bulletin:{meta.title}:{number}')}"
 
 
-def new_book(meta: IssueMeta, has_cover: bool, has_pages: bool) -> epub.EpubBook:
+def new_book(meta: IssueMeta, has_cover: bool, has_pages: bool, has_pictures: bool = False) -> epub.EpubBook:
     book = epub.EpubBook()
     book.set_identifier(identifier(meta))
     book.set_title(book_title(meta))
@@ -46,7 +46,7 @@ def new_book(meta: IssueMeta, has_cover: bool, has_pages: bool) -> epub.EpubBook
     serial = meta.serial_label
     book.add_metadata("DC", "description", f"{meta.title} {meta.issue_label}{serial}，{meta.publisher}编印，{date_label(meta.date)}。")
     _collection(book, meta)
-    _accessibility(book, meta, has_cover, has_pages)
+    _accessibility(book, meta, has_cover, has_pages, has_pictures)
     return book
 
 
@@ -62,19 +62,20 @@ def _collection(book: epub.EpubBook, meta: IssueMeta) -> None:
         _meta(book, str(meta.serial), refines="#collection", property="group-position")
 
 
-def _accessibility(book: epub.EpubBook, meta: IssueMeta, has_cover: bool, has_pages: bool) -> None:
+def _accessibility(book: epub.EpubBook, meta: IssueMeta, has_cover: bool, has_pages: bool,
+                   has_pictures: bool = False) -> None:
     """EPUB Accessibility 1.1 metadata, with the print edition as the page break source."""
-    modes = ["textual"] + (["visual"] if has_cover else [])
+    modes = ["textual"] + (["visual"] if has_cover or has_pictures else [])
     for mode in modes:
         _meta(book, mode, property="schema:accessMode")
     _meta(book, "textual", property="schema:accessModeSufficient")
     features = ["tableOfContents", "readingOrder"] + (["printPageNumbers"] if has_pages else [])
     features += ["structuralNavigation"]
-    features += ["alternativeText"] if has_cover else []
+    features += ["alternativeText"] if has_cover or has_pictures else []
     for feature in features:
         _meta(book, feature, property="schema:accessibilityFeature")
     _meta(book, "none", property="schema:accessibilityHazard")
-    _meta(book, accessibility_summary(meta, has_cover, has_pages), property="schema:accessibilitySummary")
+    _meta(book, accessibility_summary(meta, has_cover, has_pages, has_pictures), property="schema:accessibilitySummary")
     _meta(book, "EPUB Accessibility 1.1 - WCAG 2.1 Level AA", property="dcterms:conformsTo")
     if has_pages:
         _meta(book, print_edition(meta), property="pageBreakSource")
@@ -84,10 +85,12 @@ def print_edition(meta: IssueMeta) -> str:
     return f"《{meta.title}》{meta.issue_label}印刷版（PDF，{meta.paper}）"
 
 
-def accessibility_summary(meta: IssueMeta, has_cover: bool, has_pages: bool) -> str:
+def accessibility_summary(meta: IssueMeta, has_cover: bool, has_pages: bool, has_pictures: bool = False) -> str:
     pages = f"，标有{print_edition(meta)}的页码" if has_pages else ""
     cover = "封面图片附有文字说明；" if has_cover else ""
-    return (f"本书是《{meta.title}》{meta.issue_label}的电子版，与印刷版文字相同。全书为文字内容，"
+    cover += "文中图片以图注作为替代文字；" if has_pictures else ""
+    content = "全书以文字为主，另有配图" if has_pictures else "全书为文字内容"
+    return (f"本书是《{meta.title}》{meta.issue_label}的电子版，与印刷版文字相同。{content}，"
             f"按阅读顺序排列，有目录和分级标题{pages}；{cover}不含闪烁、声音或动态内容。")
 
 

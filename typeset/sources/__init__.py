@@ -15,7 +15,8 @@ from typeset.model import Article, Bulletin, Section, SourceFile
 from typeset.resources import sample_issue_dir
 from typeset.sources.confine import confined, inside, same_file
 from typeset.sources.decode import decode
-from typeset.sources.text import BLANKS, read_articles
+from typeset.sources.docx import OTHER_FORMATS, other_format_message, read_docx
+from typeset.sources.text import BLANKS, read_articles, read_lines
 
 __all__ = ["Loaded", "load", "read_source_file", "section_title"]
 
@@ -39,7 +40,18 @@ def load(source: Path | None = None, options: dict[str, Any] | None = None) -> L
     return _load_text_file(path, options)
 
 
+def read_section(path: Path, root: Path) -> tuple[SourceFile, tuple[Article, ...]]:
+    """A section file (.txt or .docx) as read, and its articles."""
+    src = read_source_file(path, root)
+    if src.encoding != "docx":
+        return src, read_articles(src.text, src.name)
+    lines, text, notices = read_docx(src.raw, src.name)
+    return replace(src, text=text, notices=notices), read_lines(lines, src.name)
+
+
 def read_source_file(path: Path, root: Path) -> SourceFile:
+    if path.suffix.lower() in OTHER_FORMATS:
+        raise SourceError(other_format_message(path.suffix.lower()), path)
     if not path.is_file():
         raise SourceError("不是普通文件，无法读取。", path)
     try:
@@ -51,10 +63,12 @@ def read_source_file(path: Path, root: Path) -> SourceFile:
         raise SourceError("没有读取权限，请检查文件权限。", path) from None
     except OSError as exc:
         raise SourceError(f"无法读取（{exc.strerror}）。", path) from None
+    name = _relative_name(path, root) if inside(path, root) else path.name
+    if path.suffix.lower() == ".docx":  # its text comes from the Word reader (read_section)
+        return SourceFile(name=name, path=str(path), text="", encoding="docx", raw=data)
     text, encoding = decode(data, path)
     if not text.strip(BLANKS + "\r\n"):
         raise SourceError("文件是空的（只有空白），请放入会刊正文。", path)
-    name = _relative_name(path, root) if inside(path, root) else path.name
     return SourceFile(name=name, path=str(path), text=text, encoding=encoding, raw=data)
 
 
@@ -78,11 +92,9 @@ def _load_folder(folder: Path, options: dict[str, Any]) -> Loaded:
     confined(toml_path, folder)
     values = config.load_issue_toml(toml_path)
     files = _section_files(folder, values.pop("sections", None), toml_path)
-    sources = tuple(read_source_file(path, folder) for path in files)
-    sections = tuple(
-        Section(title=section_title(src.name), articles=read_articles(src.text, src.name), file=src.name)
-        for src in sources
-    )
+    read = [read_section(path, folder) for path in files]
+    sources = tuple(src for src, _ in read)
+    sections = tuple(Section(title=section_title(src.name), articles=articles, file=src.name) for src, articles in read)
     merged = config.merge(config.DEFAULTS, values, options)
     config.check_values(merged, toml_path, options)
     meta = config.make_meta(merged)
@@ -117,8 +129,9 @@ def _section_files(folder: Path, listed: list[Any] | None, toml_path: Path) -> l
     if listed is not None:
         return _listed_sections(folder, listed, toml_path)
     files = sorted(p for p in folder.iterdir() if _is_section_file(p))
+    _refuse_unread_originals(folder, files)
     if not files:
-        raise SourceError("文件夹中没有栏目文件（*.txt）。请按 01-栏目名.txt 的形式放入正文。", folder)
+        raise SourceError("文件夹中没有栏目文件（*.txt 或 *.docx）。请按 01-栏目名.txt 的形式放入正文。", folder)
     seen: dict[Path, Path] = {}
     for path in files:
         confined(path, folder)
@@ -128,9 +141,24 @@ def _section_files(folder: Path, listed: list[Any] | None, toml_path: Path) -> l
     return files
 
 
-def _is_section_file(path: Path) -> bool:
-    """``*.txt`` in any case; hidden files (macOS ``._`` copies) and Word lock files are not sections."""
-    return path.suffix.lower() == ".txt" and not path.name.startswith((".", "~")) and path.is_file()
+def _refuse_unread_originals(folder: Path, files: list[Path]) -> None:
+    """A .doc/.wps/.rtf/.odt section would be lost silently: refuse it, unless a section of the
+    same name was saved from it (the editor's original kept beside its .txt or .docx). Two
+    sections of one name (``01-工作交流.txt`` and ``01-工作交流.docx``) would print twice."""
+    stems: dict[str, Path] = {}
+    for path in files:
+        twin = stems.setdefault(path.stem, path)
+        if twin is not path:
+            raise SourceError(f"与“{twin.name}”同名：同一个栏目会排两次。请只保留其中一个（另一个可移出本文件夹）。", path)
+    for other in sorted(p for p in folder.iterdir() if _is_section_file(p, OTHER_FORMATS)):
+        if other.stem not in stems:
+            raise SourceError(other_format_message(other.suffix.lower()), other)
+
+
+def _is_section_file(path: Path, suffixes: tuple[str, ...] = (".txt", ".docx")) -> bool:
+    """``*.txt`` and ``*.docx`` in any case; hidden files (macOS ``._`` copies) and Word lock
+    files (``~$….docx``) are not sections."""
+    return path.suffix.lower() in suffixes and not path.name.startswith((".", "~")) and path.is_file()
 
 
 def _listed_sections(folder: Path, listed: list[Any], toml_path: Path) -> list[Path]:
@@ -159,12 +187,12 @@ def _listed_twice(path: Path, earlier: Path, folder: Path) -> str:
 
 def _load_text_file(path: Path, options: dict[str, Any]) -> Loaded:
     root = path.parent
-    src = read_source_file(path, root)
+    src, articles = read_section(path, root)
     assumed = _assumed_metadata(path, options)
     merged = config.merge(config.DEFAULTS, assumed, options)
     config.check_values(merged, options=options)
     meta = config.make_meta(merged)
-    sections = (Section(title="", articles=read_articles(src.text, src.name), file=src.name),)
+    sections = (Section(title="", articles=articles, file=src.name),)
     notes = tuple(f"未指定{label}，假定为：{value}" for label, value in _describe(assumed, options))
     return Loaded(Bulletin(meta, number_nodes(sections), (src,), root=str(root.resolve())), notes)
 

@@ -7,6 +7,8 @@
 - ``一是……。`` opens a paragraph with a lead sentence: its complete first sentence (ending
   。！？, up to 40 characters, no ；); a paragraph enumerating inline (一是……；二是……。) is body text;
 - ``*`` opens an item paragraph;
+- ``【图】imgs/photo.jpg 图注`` is a picture (path relative to the issue folder, a blank, the
+  caption); consecutive ``【图】`` lines form one figure, set side by side;
 - an article whose first line is a numbered title is a news article: ``1、`` ``1.`` ``1．``
   ``(1)`` ``（1）`` ``①`` (digits half- or full-width, styles may be mixed) open news items; the
   label is kept as written. Inside an item, a list in another style that does not continue the
@@ -22,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from typeset.model import Article, Block, Heading, Item, NewsItem, Origin, Paragraph
+from typeset.model import Article, Block, Figure, Heading, Item, Mark, NewsItem, Origin, Paragraph, Picture
 
 # Characters that may indent or trail a line: ASCII blanks, U+00A0, U+3000 and friends.
 BLANKS = " \t\u00a0\u3000\u2002\u2003\u2009\x0b\x0c"  # zero-width characters are content, not blanks
@@ -40,12 +42,24 @@ LINE_BREAK = re.compile(r"\r\n|\r|\n")
 HEADING_MAX_CHARS = 40
 LEAD_MAX_CHARS = 40
 NEWS_TITLE_MAX_CHARS = 60
+PICTURE_MARK = "【图】"
+# The image path ends at its extension (a path may hold blanks); the caption follows a blank.
+_PICTURE = re.compile(r"(?i)^(.+?\.(?:jpe?g|png|webp|tiff?|heic|heif))(?:[\s\u3000]+(.*))?$")
 
 
 @dataclass(frozen=True)
 class Line:
+    """A paragraph to classify. Another reader (.docx) may say more than the text: ``role``
+    (``title`` for an article title, ``heading`` with ``level`` for a sub-heading, ``item``
+    for a bulleted entry, from Word's styles and lists), inline ``marks`` over ``text``, or a
+    ready ``block`` (a figure, a table)."""
+
     number: int
-    text: str  # stripped of indent and trailing blanks, never empty
+    text: str  # stripped of indent and trailing blanks, never empty (but for a ready block)
+    role: str = ""
+    level: int = 0
+    marks: tuple[Mark, ...] = ()
+    block: Block | None = None
 
 
 @dataclass(frozen=True)
@@ -140,16 +154,53 @@ def structure_doubt(text: str, news: bool = False) -> str:
     return ""
 
 
+def picture_line(text: str) -> tuple[str, str] | None:
+    """``("imgs/a.jpg", "图注")`` for a ``【图】`` line; None for any other line."""
+    if not text.startswith(PICTURE_MARK):
+        return None
+    rest = text[len(PICTURE_MARK):].strip(BLANKS)
+    match = _PICTURE.match(rest)
+    source, caption = (match.group(1), match.group(2) or "") if match else (rest.split(maxsplit=1) + [""])[:2]
+    return source.strip(BLANKS), caption.strip(BLANKS)
+
+
+def grouped(blocks: list[Block]) -> tuple[Block, ...]:
+    """Consecutive pictures are one figure (a group, set side by side)."""
+    result: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Figure) and result and isinstance(result[-1], Figure):
+            result[-1] = Figure(result[-1].pictures + block.pictures, result[-1].origin)
+        else:
+            result.append(block)
+    return tuple(result)
+
+
 def classify(line: Line, origin: Origin) -> Block:
-    """One line of an article's body → a heading, an item or a paragraph."""
+    """One line of an article's body → a figure, a heading, an item or a paragraph."""
     text = line.text
+    if line.block is not None:
+        return line.block
+    if line.role == "heading":
+        return Heading(text, origin, level=line.level)
+    if line.role == "item":
+        return Item(text, origin, marks=line.marks)
+    picture = picture_line(text)
+    if picture and picture[0]:
+        return Figure((Picture(*picture, line=origin.line),), origin)
     if text[0] in ITEM_MARKS:
-        return Item(text[1:].lstrip(BLANKS), origin)
+        item = text[1:].lstrip(BLANKS)
+        return Item(item, origin, marks=_shifted(line.marks, len(text) - len(item)))
     level = heading_level(text)
     if level:
         return Heading(text, origin, level=level)
     lead = lead_sentence(text)
-    return Paragraph(text[len(lead):], origin, lead=lead)
+    return Paragraph(text[len(lead):], origin, lead=lead, marks=line.marks)
+
+
+def _shifted(marks: tuple[Mark, ...], by: int) -> tuple[Mark, ...]:
+    """Marks over a text that lost its first ``by`` characters (an item's ``*``)."""
+    moved = (Mark(max(m.start - by, 0), m.end - by, m.kind, m.href) for m in marks)
+    return tuple(m for m in moved if m.end > m.start)
 
 
 @dataclass
@@ -162,9 +213,17 @@ class _ArticleDraft:
 
 def read_articles(text: str, file: str) -> tuple[Article, ...]:
     """Read one section file's text into articles, in order."""
+    return read_lines(split_lines(text), file)
+
+
+def read_lines(lines: list[Line], file: str) -> tuple[Article, ...]:
+    """Paragraphs (from a text file or another reader) → articles, in order."""
     drafts: list[_ArticleDraft] = []
-    for line in split_lines(text):
-        if is_article_title(line.text):
+    for line in lines:
+        if line.role == "title":
+            drafts.append(_ArticleDraft(line.text, Origin(file, line.number)))
+            continue
+        if line.block is None and is_article_title(line.text):
             drafts.append(_ArticleDraft(article_title(line.text), Origin(file, line.number), line.text[0]))
             continue
         if not drafts:  # text before the first ☆: an untitled article, so nothing is lost
@@ -175,9 +234,9 @@ def read_articles(text: str, file: str) -> tuple[Article, ...]:
 
 def _build_article(draft: _ArticleDraft, file: str) -> Article:
     lines = draft.lines
-    if lines and news_title(lines[0].text):
+    if lines and lines[0].block is None and news_title(lines[0].text):
         return Article(draft.title, (), draft.origin, items=_news_items(lines, file), mark=draft.mark)
-    blocks = tuple(classify(line, Origin(file, line.number)) for line in lines)
+    blocks = grouped([classify(line, Origin(file, line.number)) for line in lines])
     return Article(draft.title, blocks, draft.origin, mark=draft.mark)
 
 
@@ -193,14 +252,14 @@ def _news_items(lines: list[Line], file: str) -> tuple[NewsItem, ...]:
     items: list[_ItemDraft] = []
     for line in lines:
         origin = Origin(file, line.number)
-        head = news_title(line.text)
+        head = news_title(line.text) if line.block is None and not line.role else None
         if head and _opens_item(head, items):
             items.append(_ItemDraft(head, origin))
             continue
         if head:
             items[-1].listed.add(head.style)
         items[-1].blocks.append(classify(line, origin))
-    return tuple(NewsItem(d.head.number, d.head.title, tuple(d.blocks), d.origin, label=d.head.label) for d in items)
+    return tuple(NewsItem(d.head.number, d.head.title, grouped(d.blocks), d.origin, label=d.head.label) for d in items)
 
 
 def _opens_item(head: NewsTitle, items: list[_ItemDraft]) -> bool:

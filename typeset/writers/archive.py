@@ -27,7 +27,24 @@ def source_attachments(ctx: BuildContext) -> list:
             relationship="Source",
         )
         for source in ctx.bulletin.sources
-    ]
+    ] + picture_attachments(ctx)
+
+
+def picture_attachments(ctx: BuildContext) -> list:
+    """The pictures as the editor gave them (each file once), beside the source text."""
+    from weasyprint import Attachment
+
+    when, seen, attached = ctx.bulletin.meta.moment, set(), []
+    for placed in ctx.rendered.figures.all():
+        source = placed.source
+        if source.digest in seen:
+            continue
+        seen.add(source.digest)
+        name = Path(source.name.partition("#")[2] or source.name).name
+        attached.append(Attachment(
+            file_obj=io.BytesIO(source.data), name=name, created=when, modified=when, relationship="Source",
+            description=f"{ctx.bulletin.meta.title} {ctx.bulletin.meta.issue_label} 原始图片：{source.name}"))
+    return attached
 
 
 def write_archive(ctx: BuildContext) -> Path:

@@ -36,8 +36,9 @@ def epub_bytes(ctx: BuildContext) -> bytes:
     spine = front + [nav] + articles + ([colophon] if colophon else [])
     fonts = embed(ctx.rendered.style, role_characters(spine))
     css = font_face_css(fonts) + render_css(ctx.rendered.style, "epub", bulletin.meta.paper)
-    book = new_book(bulletin.meta, has_cover=True, has_pages=bool(pages))
+    book = new_book(bulletin.meta, has_cover=True, has_pages=bool(pages), has_pictures=bool(ctx.rendered.figures.all()))
     _add_items(book, spine, css, fonts, cover)
+    _add_pictures(book, ctx.rendered.figures)
     book.toc = ncx_toc(toc_entries(chapters))
     return write(book, bulletin.meta)
 
@@ -103,6 +104,18 @@ def _add_items(book: epub.EpubBook, spine, css: str, fonts: list[FontFile], cove
         book.add_item(item)
     book.spine = [doc.uid for doc in spine]
     book.add_item(epub.EpubNcx())
+
+
+def _add_pictures(book: epub.EpubBook, figures) -> None:
+    """Each prepared picture once (the same picture twice is one file)."""
+    added: set[str] = set()
+    for placed in figures.all():
+        name = docs.picture_file(figures, placed)
+        if name not in added:
+            added.add(name)
+            prepared = figures.prepared(placed, "screen")
+            book.add_item(epub.EpubItem(uid=f"picture-{len(added)}", file_name=name, media_type=prepared.media_type,
+                                        content=prepared.data))
 
 
 register(Writer("epub", "EPUB 电子书", write_epub))

@@ -14,6 +14,7 @@ from typeset.writers import BuildContext
 from typeset.writers.copyfit import (FIT_LEVELS, FitReport, box_height, can_tighten, content_height, fit_bounds,
                                      fitted_style, line_pitch_px, lines, lines_to_cut, move_to_foot, used_height)
 from typeset.writers.furniture import running_head_limit, shorten_running_heads
+from typeset.writers.figures_layout import defer_figures
 from typeset.writers.glyphs import with_placeholders
 
 
@@ -27,11 +28,12 @@ class PageStart:
     offset: int = 0
 
 
-def fetcher(ctx: BuildContext):
+def fetcher(ctx: BuildContext, press: bool = False):
     from typeset.writers.fetcher import ConfinedFetcher
+    from typeset.writers.figures_layout import figure_server
 
     roots = [Path(ctx.bulletin.root), styles_dir(), templates_dir()]
-    return ConfinedFetcher([root for root in roots if str(root)])
+    return ConfinedFetcher([root for root in roots if str(root)], figures=figure_server(ctx, press))
 
 
 def print_document(ctx: BuildContext, press: bool | None = None):
@@ -54,7 +56,7 @@ def _lay_out(ctx: BuildContext, press: bool):
 
     install()  # inter-character justification for CJK (guarded against other WeasyPrint versions)
 
-    url_fetcher = fetcher(ctx)
+    url_fetcher = fetcher(ctx, press)
     stylesheets = []
     color_profiles: dict = {}  # a user stylesheet's @color-profile reaches the PDF only through this
     if press:
@@ -108,9 +110,11 @@ def _paginate(ctx: BuildContext, master: str, render, pad_to: int):
     the last page. The colophon's page and the blank pages are tiny documents of their own."""
     start = master.find(COLOPHON)
     if pad_to == 1:
-        return _on_last_page(render(master), 0, pad_to)
+        return _on_last_page(defer_figures(ctx, master, render(master), render)[1], 0, pad_to)
     body_html = master if start < 0 else master[:start] + master[master.index(COLOPHON_END, start) + len(COLOPHON_END):]
-    body = render(body_html)
+    body_html, body, edit = defer_figures(ctx, body_html, render(body_html), render)
+    master = edit(master)
+    start = master.find(COLOPHON)
     back = render(_back_page_html(master, start)) if start >= 0 else None
     style = ctx.rendered.style
     colophon = box_height(back.pages[0], COLOPHON_ID) if back else 0.0
@@ -127,6 +131,7 @@ def _paginate(ctx: BuildContext, master: str, render, pad_to: int):
         if fitted is not None:
             document, level = fitted
             return _on_last_page(document, spilled, pad_to, level)
+
     def cut() -> int:
         return lines_to_cut(spilled, _tight_spill(master, start, body_html, render, len(body.pages), pad_to, style), style)
 

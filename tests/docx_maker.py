@@ -1,0 +1,139 @@
+"""Word files for the tests, made with python-docx: one document holding every feature the .docx
+reader understands (styles, conventions written in 正文, bold, pictures inline and floating,
+captions, a table, tracked changes, a comment, a text box stored twice, a hyperlink, a header)."""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zlib
+from pathlib import Path
+
+import docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import parse_xml
+from docx.shared import Cm
+
+NS = (
+    'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:v="urn:schemas-microsoft-com:vml"'
+)
+# Everything the body says, in reading order, that must reach every output (deletions excluded).
+BODY_TEXT = [
+    "协会召开第三次理事会", "本次会议审议通过了年度工作报告。", "一、会议议程", "二、下一步工作",
+    "一是加强学习。会后各会员单位认真传达会议精神。", "会员单位名单见附件。", "会议由秘书长主持，新增修订内容。",
+    "会议现场", "图1 理事会会议现场（摄影：张三）", "图2 颁奖仪式", "文本框里的通知", "详见协会网站。",
+    "单位", "人数", "杭州某公司", "12", "宁波某公司", "8",
+    "会员单位", "会费（元）", *[cell for n in range(1, 61) for cell in (f"第{n}家会员单位", f"{n * 100}")], "协会动态", "1、南都电源获评优秀会员",
+    "该公司积极参与协会活动。", "2、秘书处完成年检工作",
+]
+DELETED = "删去的旧提法"
+HEADER = "页眉文字不进正文"
+
+
+def png(width: int = 8, height: int = 6, rgb: tuple[int, int, int] = (200, 30, 30)) -> bytes:
+    """A tiny solid-colour PNG."""
+    row = b"\x00" + bytes(rgb) * width
+    raw = zlib.compress(row * height)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    head = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", head) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
+
+
+def _tracked(paragraph) -> None:
+    paragraph.add_run("会议由秘书长主持，")
+    paragraph._p.append(parse_xml(
+        f'<w:ins {NS} w:id="91" w:author="编辑" w:date="2026-01-01T00:00:00Z"><w:r><w:t>新增修订内容</w:t></w:r></w:ins>'))
+    paragraph._p.append(parse_xml(
+        f'<w:del {NS} w:id="92" w:author="编辑" w:date="2026-01-01T00:00:00Z"><w:r><w:delText>{DELETED}</w:delText></w:r></w:del>'))
+    paragraph.add_run("。")
+
+
+def _text_box(paragraph) -> None:
+    inner = '<w:txbxContent><w:p><w:r><w:t>文本框里的通知</w:t></w:r></w:p></w:txbxContent>'
+    paragraph._p.append(parse_xml(
+        f'<w:r {NS}><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor>'
+        f'<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+        f'<wps:wsp><wps:txbx>{inner}</wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing>'
+        f'</mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>{inner}</v:textbox></v:shape></w:pict>'
+        f'</mc:Fallback></mc:AlternateContent></w:r>'))
+
+
+def _hyperlink(document, paragraph) -> None:
+    rid = document.part.relate_to("https://www.example.org/", RT.HYPERLINK, is_external=True)
+    paragraph.add_run("详见")
+    paragraph._p.append(parse_xml(f'<w:hyperlink {NS} r:id="{rid}"><w:r><w:t>协会网站</w:t></w:r></w:hyperlink>'))
+    paragraph.add_run("。")
+
+
+def _float(paragraph) -> None:
+    """Turn the paragraph's inline picture into a floating (anchored) one."""
+    inline = paragraph._p.xpath(".//wp:inline")[0]
+    anchor = parse_xml(
+        f'<wp:anchor {NS} behindDoc="0" distT="0" distB="0" distL="0" distR="0" simplePos="0" locked="0" '
+        'layoutInCell="1" allowOverlap="1" relativeHeight="1"><wp:simplePos x="0" y="0"/>'
+        '<wp:positionH relativeFrom="column"><wp:posOffset>0</wp:posOffset></wp:positionH>'
+        '<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV></wp:anchor>')
+    for child in list(inline):
+        if child.tag.endswith("}docPr"):
+            anchor.append(parse_xml(f'<wp:wrapSquare {NS} wrapText="bothSides"/>'))
+        anchor.append(child)
+    inline.getparent().replace(inline, anchor)
+
+
+def _table(document) -> None:
+    table = document.add_table(rows=3, cols=2)
+    for row, cells in zip(table.rows, [("单位", "人数"), ("杭州某公司", "12"), ("宁波某公司", "8")]):
+        for cell, text in zip(row.cells, cells):
+            cell.text = text
+
+
+def _long_table(document) -> None:
+    """A table longer than a page: its header row must repeat on the next page."""
+    table = document.add_table(rows=61, cols=2)
+    rows = [("会员单位", "会费（元）")] + [(f"第{n}家会员单位", f"{n * 100}") for n in range(1, 61)]
+    for row, cells in zip(table.rows, rows):
+        for cell, text in zip(row.cells, cells):
+            cell.text = text
+
+
+def make_docx(path: Path) -> Path:
+    """The feature document (see BODY_TEXT)."""
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = HEADER
+    document.add_heading("协会召开第三次理事会", level=1)
+    body = document.add_paragraph("\u3000\u3000本次会议")
+    body.add_run("审议通过").bold = True
+    body.add_run("了年度工作报告。").font.size = Cm(0.5)
+    document.add_heading("一、会议议程", level=2)
+    document.add_paragraph().add_run("  二、下一步工作").bold = True
+    commented = document.add_paragraph("一是加强学习。会后各会员单位认真传达会议精神。")
+    document.add_comment(commented.runs, text="请核实", author="审稿")
+    document.add_paragraph("* 会员单位名单见附件。")
+    _tracked(document.add_paragraph())
+    document.add_paragraph("会议现场")
+    document.add_paragraph().add_run().add_picture(io.BytesIO(png()), width=Cm(4))
+    document.add_paragraph("图1 理事会会议现场（摄影：张三）", style="Caption")
+    floating = document.add_paragraph()
+    floating.add_run().add_picture(io.BytesIO(png(rgb=(30, 30, 200))), width=Cm(4))
+    _float(document.paragraphs[-1])
+    document.add_paragraph("图2 颁奖仪式")
+    _text_box(document.add_paragraph())
+    _hyperlink(document, document.add_paragraph())
+    _table(document)
+    _long_table(document)
+    document.add_heading("协会动态", level=1)
+    document.add_paragraph("1、南都电源获评优秀会员")
+    document.add_paragraph("该公司积极参与协会活动。")
+    document.add_paragraph("2、秘书处完成年检工作")
+    document.save(path)
+    return path
