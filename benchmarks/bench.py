@@ -1,74 +1,165 @@
-"""`make bench`: wall times of the PDF build against a bare WeasyPrint run on the same HTML
-master, for the sample and for an issue ten times its length. Prints figures; asserts nothing
-(the machines are shared and noisy: targets are read, not enforced here)."""
+"""`make bench`: the figures of issue 15, with the date and the machine.
+
+For the sample and for an issue ten times its length: the print PDF build and the full build
+(all formats) against a bare ``python -m weasyprint`` on the same HTML master, run in turn
+(bare, pdf, full, bare, pdf, full, …) so that a drift of the machine's speed hits all three
+alike; each ratio is the median of the ratios of one round. Wall and CPU seconds (user +
+system of the process and its children) are both given: on a shared machine the CPU figures
+are the steadier. Then the sizes of the editions and the typography of the print PDF.
+
+Prints figures and marks each target met or not; asserts nothing (timings are never asserted).
+"""
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
+import os
+import platform
+import resource
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "seeds" / "sample" / "000_ba500d8529fedb8f.txt"
-TYPESET = [sys.executable, "-m", "typeset"]
-RUNS = 5
+SAMPLE = ROOT / "seeds" / "sample"
+SEED = SAMPLE / "000_ba500d8529fedb8f.txt"
+HUIKAN = [sys.executable, "-m", "typeset", "build"]
+
+#: Targets of issue 15: (figure, issue) → upper bound.
+TARGETS = {
+    ("pdf ÷ bare", "sample"): 1.25, ("pdf ÷ bare", "sample×10"): 1.15, ("all ÷ bare", "sample×10"): 1.6,
+    ("PDF KB", "sample"): 300, ("PDF/A KB", "sample"): 330, ("PDF KB", "sample×10"): 450,
+}
 
 
-def median_time(command: list[str]) -> float:
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+@dataclass
+class Times:
+    wall: float
+    cpu: float
+
+
+def run(command: list[str]) -> Times:
+    """Wall and CPU seconds of one process (its children included), output discarded."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return Times(wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+
+
+def rounds(commands: dict[str, list[str]], count: int) -> dict[str, list[Times]]:
+    """Each command once per round, in turn, after one warm-up round that is not counted."""
+    for command in commands.values():
+        run(command)
+    results: dict[str, list[Times]] = {name: [] for name in commands}
+    for _ in range(count):
+        for name, command in commands.items():
+            results[name].append(run(command))
+    return results
+
+
+def ratios(results: dict[str, list[Times]], name: str, kind: str) -> list[float]:
+    """The ratio to the bare run of the same round, for each round, sorted."""
+    return sorted(getattr(a, kind) / getattr(b, kind) for a, b in zip(results[name], results["bare"]))
+
+
+def median(results: dict[str, list[Times]], name: str, kind: str) -> float:
+    return statistics.median(getattr(t, kind) for t in results[name])
 
 
 def make_issues(tmp: Path) -> dict[str, Path]:
     sample = tmp / "sample"
-    subprocess.run(["cp", "-r", str(ROOT / "seeds" / "sample"), str(sample)], check=True)
-    long = tmp / "x10"
-    subprocess.run(["cp", "-r", str(sample), str(long)], check=True)
+    shutil.copytree(SAMPLE, sample)
+    long = tmp / "sample×10"
+    shutil.copytree(SAMPLE, long)
     text = SEED.read_text(encoding="utf-8")
     (long / SEED.name).write_text("\n".join([text] * 10), encoding="utf-8")
     return {"sample": sample, "sample×10": long}
 
 
-def bench(name: str, issue: Path, tmp: Path) -> None:
+def mark(figure: str, issue: str, value: float) -> str:
+    bound = TARGETS.get((figure, issue))
+    if bound is None:
+        return ""
+    return f" (target ≤ {bound}: {'met' if value <= bound else 'NOT MET'})"
+
+
+def bench_issue(name: str, issue: Path, tmp: Path, count: int) -> Path:
     out = tmp / f"out-{name}"
-    subprocess.run(TYPESET + ["build", str(issue), "-o", str(out), "-f", "html"], check=True, capture_output=True)
+    subprocess.run(HUIKAN + [str(issue), "-o", str(out), "-f", "html"], check=True, capture_output=True)
     html = next(out.glob("*.html"))
-    bare = median_time([sys.executable, "-m", "weasyprint", "-q", str(html), str(tmp / "bare.pdf")])
-    pdf = median_time(TYPESET + ["build", str(issue), "-o", str(out), "-f", "pdf"])
-    full = median_time(TYPESET + ["build", str(issue), "-o", str(out)])
-    epub = median_time(TYPESET + ["build", str(issue), "-o", str(out), "-f", "epub"]) if _has("epub") else float("nan")
-    size = next(p for p in out.glob("*.pdf") if "存档" not in p.name).stat().st_size
-    epub_size = sum(p.stat().st_size for p in out.glob("*.epub"))
-    print(f"{name:10} bare WeasyPrint {bare:5.2f} s | huikan pdf {pdf:5.2f} s (×{pdf / bare:.2f}) | "
-          f"all formats {full:5.2f} s (×{full / bare:.2f}) | epub alone {epub:5.2f} s | "
-          f"PDF {size / 1024:.0f} KB | EPUB {epub_size / 1024:.0f} KB")
+    results = rounds({
+        "bare": [sys.executable, "-m", "weasyprint", "-q", str(html), str(tmp / "bare.pdf")],
+        "pdf": HUIKAN + [str(issue), "-o", str(out), "-f", "pdf"],
+        "all": HUIKAN + [str(issue), "-o", str(out)],
+    }, count)
+    print(f"\n{name}: {count} rounds; median seconds, wall / CPU")
+    for label in ("bare", "pdf", "all"):
+        print(f"  {label:5} {median(results, label, 'wall'):6.2f} / {median(results, label, 'cpu'):5.2f}")
+    for label in ("pdf", "all"):
+        figure = f"{label} ÷ bare"
+        line = []
+        for kind in ("wall", "cpu"):
+            values = ratios(results, label, kind)
+            value = statistics.median(values)
+            line.append(f"{kind} {value:.2f} ({values[0]:.2f}–{values[-1]:.2f}){mark(figure, name, value)}")
+        print(f"  {figure}: median (min–max) of the rounds: {'; '.join(line)}")
+    for figure, pattern in (("PDF KB", "*[0-9].pdf"), ("PDF/A KB", "*-存档.pdf"), ("EPUB KB", "*.epub")):
+        size = next(out.glob(pattern)).stat().st_size
+        print(f"  {figure[:-3]:8} {size:9,d} bytes = {size / 1000:.0f} KB{mark(figure, name, size / 1000)}")
+    return next(out.glob("*[0-9].pdf"))
 
 
-def _has(fmt: str) -> bool:
-    from typeset.writers import writers
-
-    return fmt in writers()
-
-
-def main() -> None:
-    print(f"median of {RUNS} wall times per figure (each a fresh process, import included)")
-    with tempfile.TemporaryDirectory() as tmp_name:
-        tmp = Path(tmp_name)
-        for name, issue in make_issues(tmp).items():
-            bench(name, issue, tmp)
-    print("\nChinese typography (in one warm process; stock = no markup, no justification extension):")
+def typography(pdfs: dict[str, Path]) -> None:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import typography_measure
 
-    typography_measure.main(["--repeat", "1", "10", "--runs", str(RUNS)])
+    print("\nChinese typography of the print PDF (benchmarks/typography_measure.py):")
+    for name, pdf in pdfs.items():
+        summary = typography_measure.analyse(pdf).summary()
+        print(f"  {name}: {summary['ragged']} ragged of {summary['continued lines']} continued lines, "
+              f"{summary['lone last characters']} lone characters, {summary['bad line starts']} bad line starts, "
+              f"{summary['bad line ends']} bad line ends")
+
+
+def machine() -> str:
+    import weasyprint
+
+    model = next((line.split(":", 1)[1].strip() for line in _read("/proc/cpuinfo").splitlines()
+                  if line.startswith("model name")), platform.processor() or "?")
+    memory = next((int(line.split()[1]) / 2**20 for line in _read("/proc/meminfo").splitlines()
+                   if line.startswith("MemTotal")), 0)
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    return (f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC | {model}, {os.cpu_count()} cores, "
+            f"{memory:.0f} GiB | {platform.platform()} | Python {platform.python_version()}, "
+            f"WeasyPrint {weasyprint.__version__} | load average {load}")
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text()
+    except OSError:
+        return ""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Build times against bare WeasyPrint, sizes, typography.")
+    parser.add_argument("--rounds", type=int, default=5, help="counted rounds per issue (default 5)")
+    args = parser.parse_args(argv)
+    print(machine())
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        pdfs = {name: bench_issue(name, issue, tmp, args.rounds) for name, issue in make_issues(tmp).items()}
+        typography(pdfs)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -67,3 +67,12 @@ def issue_copy(tmp_path):
     target = tmp_path / "issue"
     shutil.copytree(sample_issue_dir(), target)
     return target
+
+
+@pytest.fixture(scope="session")
+def year_library(tmp_path_factory):
+    """Twelve issues of 2020 built into a library site with its volume and manifests, once for
+    tests/test_volume.py and tests/test_verify.py (which copy it before damaging anything)."""
+    from tests.volume_archive import build_year_library
+
+    return build_year_library(tmp_path_factory.mktemp("year"))

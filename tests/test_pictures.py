@@ -108,7 +108,10 @@ def test_check_reports_missing_uncaptioned_and_low_resolution_pictures(issue, tm
     assert ("02-更多.txt", 3, "picture-no-caption", "warning") in findings
     low = findings[("02-更多.txt", 5, "picture-low-dpi", "warning")]
     assert "小图.png" in low and re.search(r"\d+ dpi", low)
-    assert not any(f[0] == "01-协会动态.txt" for f in findings)  # image paths are not text to proof-read
+    own = {f[2] for f in findings if f[0] == "01-协会动态.txt"}
+    assert own == {"picture-location"}  # image paths are not text to proof-read; the phone photos have GPS
+    located = [m for f, m in findings.items() if f[2] == "picture-location"]
+    assert located and all("GPS" in m and "存档版" in m for m in located)
 
 
 def test_every_edition_is_written_within_its_size(editions):
@@ -225,3 +228,50 @@ def test_a_photo_named_as_cover_reaches_the_epub_without_its_exif(issue):
     cover = make_cover(meta, None, bulletin.root)
     image = Image.open(io.BytesIO(cover.data))
     assert cover.file_name == "images/cover.jpg" and max(image.size) == 1600 and not image.getexif()
+
+
+def test_the_library_shows_an_issues_pictures_on_its_page(tmp_path):
+    """Found in review: the library's issue page crashed (exit 70) on any issue with a picture."""
+    import shutil
+
+    from picture_issue import photo
+
+    from typeset.library import build_library
+    from typeset.resources import sample_issue_dir
+
+    folder = tmp_path / "文库" / "2014-05"
+    shutil.copytree(sample_issue_dir(), folder)
+    (folder / "imgs").mkdir()
+    photo(folder / "imgs" / "会场.jpg", (1600, 1000), seed=5)
+    section = next(folder.glob("*.txt"))
+    section.write_text(section.read_text(encoding="utf-8") + "【图】imgs/会场.jpg 年度工作会议会场\n", encoding="utf-8")
+    result = build_library(tmp_path / "文库", tmp_path / "网站", workers=1)
+    assert not result.failures, result.failures
+    page = (tmp_path / "网站" / "2014-05" / "index.html").read_text(encoding="utf-8")
+    assert page.count('src="data:image/') == 1 and 'alt="年度工作会议会场"' in page and "figure:" not in page
+    import base64
+    import io
+    import re
+
+    from PIL import Image
+
+    data = base64.b64decode(re.search(r'src="data:image/[a-z]+;base64,([^"]+)"', page).group(1))
+    with Image.open(io.BytesIO(data)) as picture:
+        assert not picture.getexif() and max(picture.size) <= 1600
+
+
+def test_a_missing_picture_is_not_offered_force(tmp_path):
+    """Found in review: the advice said --force, which then failed on the same picture."""
+    import shutil
+
+    from typeset.build import build
+    from typeset.errors import CheckFailed
+    from typeset.resources import sample_issue_dir
+
+    folder = tmp_path / "2014-05"
+    shutil.copytree(sample_issue_dir(), folder)
+    section = next(folder.glob("*.txt"))
+    section.write_text(section.read_text(encoding="utf-8") + "【图】imgs/没有.jpg 不存在的图\n", encoding="utf-8")
+    with pytest.raises(CheckFailed) as failed:
+        build(folder, tmp_path / "out", ["html"])
+    assert "--force 也不能跳过" in failed.value.message and "或加 --force" not in failed.value.message

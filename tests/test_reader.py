@@ -234,3 +234,11 @@ def test_conventions_fixture_keeps_every_character():
     written += "".join(b.text for b in bulletin.blocks()) + "".join(i.heading for i in bulletin.news_items())
     source = CONVENTIONS.read_text(encoding="utf-8")
     assert sorted(written) == sorted(source.replace("\n", "").replace(" ", ""))
+
+
+def test_pictures_on_consecutive_lines_group_and_a_blank_line_parts_them():
+    from typeset.model import Figure
+
+    text = "☆ 标题\n【图】a.jpg 甲\n【图】b.jpg 乙\n\n【图】c.jpg 丙\n正文。\n【图】d.jpg 丁\n"
+    figures = [b for b in read_articles(text, "x.txt")[0].blocks if isinstance(b, Figure)]
+    assert [[p.caption for p in f.pictures] for f in figures] == [["甲", "乙"], ["丙"], ["丁"]]

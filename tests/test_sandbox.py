@@ -169,3 +169,35 @@ def test_no_path_is_reachable_from_any_template_value(issue_copy):
         with pytest.raises(StyleError, match="不允许"):
             with sandbox.template_errors(env):
                 env.from_string(expression).render(p=Path("/etc/hostname"), m=os)
+
+
+@pytest.mark.parametrize("body", [
+    "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
+    "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+])
+def test_nested_loops_cannot_exhaust_time_or_memory(issue_copy, monkeypatch, body):
+    """Found in review: each range is capped, nested ones were not (1.1 GB and growing)."""
+    from typeset import sandbox
+
+    monkeypatch.setattr(sandbox, "MAX_SECONDS", 1.0)
+    monkeypatch.setattr(sandbox, "MAX_OUTPUT", 1_000_000)
+    write(issue_copy / "templates/master.html.j2", MASTER_OVERRIDE.replace("__BODY__", body))
+    with pytest.raises(StyleError, match="master.html.j2.*(秒|百万字)"):
+        render_issue(issue_copy)
+
+
+@pytest.mark.parametrize("override", [
+    '{% block masthead %}<a rel="attachment" href="issue.toml">附件</a>{{ super() }}{% endblock %}',
+    '{% block head %}{{ super() }}<link rel="attachment" href="issue.toml">{% endblock %}',
+])
+def test_an_attachment_link_in_a_template_is_dropped_with_a_warning(issue_copy, tmp_path, override):
+    """Found in review: <link rel="attachment"> crashed the PDF writer (exit 70)."""
+    from typeset.build import build
+
+    write(issue_copy / "templates/master.html.j2", '{% extends "base.html.j2" %}' + override + "\n")
+    result = build(issue_copy, tmp_path / "out", ["archive"])
+    assert result.warnings and all("附件链接" in w for w in result.warnings), result.warnings
+    from pypdf import PdfReader
+
+    names = PdfReader(result.files["archive"]).attachments
+    assert "issue.toml" in names and all(not name.startswith("attachment") for name in names)

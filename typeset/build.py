@@ -4,6 +4,7 @@ it; tests call it directly."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
 from contextlib import contextmanager
@@ -73,12 +74,17 @@ def default_out_dir(issue_id: str) -> Path:
     return Path("output") / issue_id
 
 
+UNFORCEABLE = frozenset({"picture-unreadable"})  # a picture that cannot be read cannot be printed
+
+
 def run_checks(bulletin, force: bool) -> list:
     from typeset.check import check_bulletin
 
     report = check_bulletin(bulletin)
     if report.errors and not force:
-        raise CheckFailed(f"发现 {len(report.errors)} 处必须修改的错误，已停止排版。请运行 huikan check 查看并修改，或加 --force 强制排版。",
+        blocked = any(finding.rule in UNFORCEABLE for finding in report.errors)
+        advice = "（找不到或打不开的图片须先处理，--force 也不能跳过）" if blocked else "，或加 --force 强制排版"
+        raise CheckFailed(f"发现 {len(report.errors)} 处必须修改的错误，已停止排版。请运行 huikan check 查看并修改{advice}。",
                           findings=report.findings)
     return list(report.findings)
 
@@ -96,6 +102,17 @@ def validate(ctx: BuildContext, chosen: list[str]) -> None:
 
         output_intent_css(ctx)
         cmyk_style(ctx.rendered.style)
+
+
+def _spare_collector() -> tuple[int, int, int]:
+    """Before the layout: what has been read and rendered lives until the end of the build, so
+    the garbage collector need not rescan it, nor run every 700 allocations among the layout's
+    many short-lived objects (the sample ×10 spent 0.37 s CPU collecting, now 0.09 s).
+    Returns the thresholds to restore."""
+    previous = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(5000, *previous[1:])
+    return previous
 
 
 def build(
@@ -125,6 +142,7 @@ def build(
         rendered = render_master(loaded.bulletin)
         target = Path(out_dir) if out_dir else default_out_dir(loaded.bulletin.meta.issue_id)
         created = make_out_dir(target)
+        collector_settings = _spare_collector()
         try:
             ctx = BuildContext(rendered, target, options={"press": press})
             validate(ctx, chosen)
@@ -132,6 +150,9 @@ def build(
         except BaseException:
             remove_if_empty(created, target)
             raise
+        finally:
+            gc.unfreeze()
+            gc.set_threshold(*collector_settings)
     return BuildResult(target, files, loaded.notes, collector.messages, findings, fit_summary(ctx))
 
 

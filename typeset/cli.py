@@ -181,8 +181,12 @@ from typeset.cli_check import check_command  # noqa: E402  (light: no WeasyPrint
 
 app.command("check")(_in_issue_folder(check_command))
 from typeset.cli_library import library_command  # noqa: E402
+from typeset.cli_verify import verify_command  # noqa: E402
+from typeset.cli_volume import volume_command  # noqa: E402
 
 app.command("library")(library_command)
+app.command("volume")(volume_command)
+app.command("verify")(verify_command)
 
 
 def main() -> None:

@@ -4,12 +4,15 @@ editions are written into a staging folder beside them and swapped in together
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import fcntl
 import os
 import shutil
 import signal
+import stat
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Iterable
 
 from typeset.errors import OutputError, os_reason
@@ -75,6 +78,77 @@ def atomic_write(path: Path, data: bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def replace_file(root: Path, relative: str, data: bytes) -> Path:
+    """Write ``root/relative`` atomically without following any symlink below ``root``: a link
+    where a folder or the file belongs is replaced by a real one, never written through (the
+    library's site may hold links planted by anyone who can write there)."""
+    *folders, name = PurePosixPath(relative).parts
+    fd = _open_real_dirs(root, folders)
+    tmp = f".{name}.{os.urandom(6).hex()}.tmp"
+    try:
+        out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644, dir_fd=fd)
+        with os.fdopen(out, "wb") as handle:
+            os.fchmod(handle.fileno(), 0o644)  # readable by the web server whatever the umask
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, name, src_dir_fd=fd, dst_dir_fd=fd)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp, dir_fd=fd)
+        raise OutputError(f"写入失败（{os_reason(exc)}）。", root / relative) from None
+    finally:
+        os.close(fd)
+    return root / relative
+
+
+def real_folder(root: Path, relative: str) -> Path:
+    """``root/relative`` as real folders (a symlink in the way is replaced, its target untouched)."""
+    os.close(_open_real_dirs(root, PurePosixPath(relative).parts))
+    return root / relative
+
+
+def is_real_file(root: Path, relative: str) -> bool:
+    """``root/relative`` is a regular file reached through no symlink below ``root``."""
+    path = root
+    for part in PurePosixPath(relative).parts:
+        path = path / part
+        if path.is_symlink():
+            return False
+    return path.is_file()
+
+
+def _open_real_dirs(root: Path, folders) -> int:
+    """A descriptor of ``root/folders…``, each created if missing and none of them a symlink."""
+    fd = os.open(ensure_dir(root), os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for folder in folders:
+            child = _enter(fd, folder)
+            os.close(fd)
+            fd = child
+    except OSError as exc:
+        os.close(fd)
+        raise OutputError(f"无法创建网站里的文件夹（{os_reason(exc)}）。", root.joinpath(*folders)) from None
+    return fd
+
+
+def _enter(parent: int, name: str) -> int:
+    """Open the real folder ``name`` in ``parent``, made if missing; a symlink there is removed."""
+    if name in ("", ".", "..") or "/" in name:
+        raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
+    try:
+        mode = os.lstat(name, dir_fd=parent).st_mode
+        if stat.S_ISLNK(mode):
+            os.unlink(name, dir_fd=parent)
+        elif not stat.S_ISDIR(mode):
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))
+    except FileNotFoundError:
+        pass
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(name, 0o755, dir_fd=parent)
+    return os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=parent)
 
 
 class EditionSet:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import io
 import operator
 import re
+import signal
+import threading
 import traceback
 import types
 from contextlib import contextmanager
@@ -29,6 +31,8 @@ from typeset.resources import styles_dir, templates_dir
 
 FORBIDDEN_TYPES = (PurePath, types.ModuleType, io.IOBase)
 MAX_REPEAT = 100_000  # the longest string or list ``*`` may make in a template
+MAX_OUTPUT = 100_000_000  # characters a template may produce (a 50 MB issue makes far less)
+MAX_SECONDS = 120.0  # a template's rendering time (the sample's master takes ~0.1 s)
 TEMPLATE_SUFFIXES = (".j2",)
 
 
@@ -108,13 +112,48 @@ def _capped(jinja_filter):
 
 
 def render(env: jinja2.Environment, name: str, **values) -> str:
-    """Load and render template ``name``; any template mistake is one ``StyleError``."""
+    """Load and render template ``name``; any template mistake is one ``StyleError``. Nested
+    loops can exhaust time and memory without any single big value: the output is capped at
+    ``MAX_OUTPUT`` characters and the rendering at ``MAX_SECONDS``."""
     with template_errors(env):
-        return env.get_template(name).render(**values)
+        template = env.get_template(name)
+    with template_errors(env, template.filename), time_limit(MAX_SECONDS):
+        return "".join(_capped_output(template.generate(**values)))
+
+
+def _capped_output(chunks: Iterator[str]) -> Iterator[str]:
+    total = 0
+    for chunk in chunks:
+        total += len(chunk)
+        if total > MAX_OUTPUT:
+            raise SecurityError(f"模板输出超过 {MAX_OUTPUT // 1_000_000} 百万字")
+        yield chunk
 
 
 @contextmanager
-def template_errors(env: jinja2.Environment) -> Iterator[None]:
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise ``SecurityError`` inside the template after ``seconds`` (main thread only: signals
+    reach nowhere else; a worker process's main thread counts)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise SecurityError(f"模板运行超过 {seconds:g} 秒（循环太多）")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def template_errors(env: jinja2.Environment, rendering: str | None = None) -> Iterator[None]:
+    """``rendering``: the template being rendered, named when a limit stops it outside any
+    template line."""
     try:
         yield
     except jinja2.TemplateNotFound as exc:
@@ -122,8 +161,9 @@ def template_errors(env: jinja2.Environment) -> Iterator[None]:
     except jinja2.TemplateSyntaxError as exc:
         raise StyleError(f"模板语法错误（{exc.message}），请对照自带的模板修改。", exc.filename, exc.lineno) from None
     except SecurityError as exc:
+        where = _template_frame(exc)
         raise StyleError(f"模板用了不允许的写法（{_explain(exc)}）：自定义模板只能使用变量、过滤器、条件和循环。",
-                         *_template_frame(exc)) from None
+                         *(where if where[0] else (rendering, None))) from None
     except jinja2.UndefinedError as exc:
         raise StyleError(f"模板用到了不存在的内容（{_explain(exc)}），请检查变量名。", *_template_frame(exc)) from None
     except jinja2.TemplateError as exc:

@@ -102,6 +102,7 @@ class GlyphChecker:
     def __init__(self, style: Style):
         self.style = style
         self.unchecked: dict[str, tuple[str, ...]] = {}
+        self.printable: set[tuple[str, tuple[str, ...]]] = set()  # (character, roles) found fine
 
     def coverage(self, role: str) -> frozenset[int] | None:
         try:
@@ -119,10 +120,13 @@ class GlyphChecker:
         for (start, roles), end in zip(parts, bounds):
             for offset in range(start, end):
                 ch = content[offset]
-                if ch in INNER_BLANKS or (offset == 0 and ch in ARTICLE_MARK + ITEM_MARKS):
+                if ch in INNER_BLANKS or (offset == 0 and ch in ARTICLE_MARK + ITEM_MARKS) or (ch, roles) in self.printable:
                     continue
                 printed_by = ("body",) if roles == ("kai",) and ch in LEAD_QUOTES else roles
-                yield from self._check_char(line, line.lo + offset, ch, printed_by)
+                findings = list(self._check_char(line, line.lo + offset, ch, printed_by))
+                if not findings:  # a long issue repeats a few thousand characters: check each once
+                    self.printable.add((ch, roles))
+                yield from findings
 
     def _check_char(self, line: SourceLine, i: int, ch: str, roles: Iterable[str]) -> Iterator[Finding]:
         if is_sequence_part(ch):

@@ -40,12 +40,34 @@ def check_pictures(bulletin: Bulletin) -> Iterator[Finding]:
                 sources.append(read_source(picture, figure.origin, bulletin.root))
             except SourceError as exc:
                 yield _at(figure, picture, "picture-unreadable", "error", exc.message, "")
+                continue
+            if has_location(sources[-1].data):
+                yield _at(figure, picture, "picture-location", "warning",
+                          f"图片“{picture.source}”里记着拍摄地点（GPS）：印刷版、电子书和网页已删去，但 PDF/A 存档版附的原图保留着它",
+                          "存档版若要给会员下载，请先用手机或电脑删去照片的位置信息再放入文件夹")
         if area and len(sources) == len(figure.pictures):
             for picture, placed in zip(figure.pictures, place(sources, *area)):
                 if placed.dpi < MIN_DPI:
                     yield _at(figure, picture, "picture-low-dpi", "warning",
                               f"图片“{picture.source}”印出来只有 {placed.dpi:.0f} dpi（至少要 {MIN_DPI} dpi），会发虚",
                               "换一张像素更高的原图")
+
+
+def has_location(data: bytes) -> bool:
+    """Whether a picture's EXIF holds a GPS position (phones write one into most photos)."""
+    import io
+
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            gps = image.getexif().get_ifd(GPS_IFD)
+    except Exception:  # noqa: BLE001 - a picture Pillow reads but whose EXIF it cannot parse has none we can see
+        return False
+    return any(key in gps for key in (2, 4))  # latitude or longitude
+
+
+GPS_IFD = 0x8825
 
 
 def _type_area(bulletin: Bulletin, type_area_mm) -> tuple[float, float] | None:

@@ -125,7 +125,10 @@ def rule_ascii_quote(line: SourceLine) -> Iterator[Finding]:
 def rule_unbalanced_pair(line: SourceLine) -> Iterator[Finding]:
     """Each pair is counted on its own, so one missing mark gives one finding."""
     content = line.text[:line.hi]
+    present = set(content[line.lo:])
     for pair in _PAIRS:
+        if pair[0] not in present and pair[1] not in present:
+            continue  # most lines hold two or three of the pairs: skip the scan for the rest
         opened: list[int] = []
         for i in range(line.lo, line.hi):
             if content[i] == pair[0]:

@@ -59,13 +59,20 @@ def _index(documents: list[Document]) -> dict[str, tuple[Document, etree._Elemen
     return index
 
 
+TABLE_PARTS = frozenset({"table", "thead", "tbody", "tfoot", "tr"})  # where no span may stand
+
+
 def _place(element: etree._Element, span: etree._Element, offset: int) -> None:
-    """Insert ``span`` before character ``offset`` of ``element``'s text (descendants included)."""
+    """Insert ``span`` before character ``offset`` of ``element``'s text (descendants included).
+    A table takes markers only inside its cells, or else just before it."""
+    table = _local(element) == "table"
     if offset <= 0:
-        _insert_at_start(element, span)
+        element.addprevious(span) if table else _insert_at_start(element, span)
         return
     seen = 0
     for owner, is_tail, text in _text_nodes(element):
+        if _local(owner.getparent() if is_tail else owner) in TABLE_PARTS:
+            continue  # the white space between rows and cells
         if seen + len(text) > offset:
             split = offset - seen
             if is_tail:
@@ -74,7 +81,14 @@ def _place(element: etree._Element, span: etree._Element, offset: int) -> None:
                 _insert_into_text(owner, span, split)
             return
         seen += len(text)
-    element.append(span)  # past the end: the page begins right after this element's text
+    if table:
+        element.addnext(span)
+    else:
+        element.append(span)  # past the end: the page begins right after this element's text
+
+
+def _local(element: etree._Element | None) -> str:
+    return etree.QName(element).localname if element is not None and isinstance(element.tag, str) else ""
 
 
 def _insert_at_start(element: etree._Element, span: etree._Element) -> None:

@@ -3,8 +3,9 @@ full-text search, an OPDS catalog and an Atom feed. It consumes built editions t
 ``typeset.build.build()`` and never sits inside it.
 
 Stages: ``archive`` (read the archive folder) → ``state`` (what changed) → ``workers`` (build
-editions in parallel) → ``catalog`` / ``pages`` / ``feeds`` (render) → ``search`` (index)."""
+editions in parallel) → ``catalog`` / ``pages`` / ``feeds`` (render) → ``search`` (index)
+→ ``volume`` / ``bindery`` (the annual volumes) → ``fixity`` (manifests; ``verify`` checks them)."""
 
-from typeset.library.site import LibraryResult, build_library
+from typeset.library.site import LibraryResult, build_library, build_volume
 
-__all__ = ["LibraryResult", "build_library"]
+__all__ = ["LibraryResult", "build_library", "build_volume"]

@@ -10,9 +10,11 @@ import logging
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from typeset.config import ISSUE_FILE
-from typeset.errors import ConfigError, SourceError, TypesetError
+from typeset import toml_errors
+from typeset.config import ISSUE_FILE, forbidden_character, key_line
+from typeset.errors import ConfigError, SourceError, TypesetError, os_reason
 from typeset.model import Bulletin
 from typeset.sources import load
 
@@ -98,21 +100,59 @@ def issue_folders(root: Path) -> list[Path]:
 
 
 def read_settings(path: Path) -> Settings:
+    """``library.toml``, checked like issue.toml: a mistake is one Chinese line at its line."""
     if not path.is_file():
         return Settings()
+    text = _settings_text(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"格式不对（{exc}）。请按 TOML 格式书写，如 title = \"会刊文库\"。", path) from None
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message, line = toml_errors.explain(text, exc)
+        raise ConfigError(message, path, line) from None
     for key in sorted(set(data) - set(SETTINGS_KEYS)):
-        LOGGER.warning("%s: 未知的设置项“%s”（已忽略）。可用：%s。", path, key, "、".join(SETTINGS_KEYS))
-    for key, label in SETTINGS_KEYS.items():
-        if key in data and not isinstance(data[key], str):
-            raise ConfigError(f"“{key}”（{label}）应为文字，请加上引号。", path)
-    values = {key: data[key].strip() for key in SETTINGS_KEYS if key in data}
+        LOGGER.warning("%s: 未知的设置项“%s”（已忽略）。可用：%s。", _at(path, text, key), key, "、".join(SETTINGS_KEYS))
+    values = {key: data[key] for key in SETTINGS_KEYS if key in data}
+    for key, value in values.items():
+        problem = _setting_problem(key, value)
+        if problem:
+            raise ConfigError(f"“{key}”（{SETTINGS_KEYS[key]}）{problem}", path, key_line(text, key))
+    values = {key: value.strip() for key, value in values.items()}
     if values.get("base_url") and not values["base_url"].endswith("/"):
         values["base_url"] += "/"
     return Settings(**values)
+
+
+def _settings_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError("library.toml 必须以 UTF-8 编码保存。", path) from None
+    except OSError as exc:
+        raise ConfigError(f"无法读取 library.toml（{os_reason(exc)}）。", path) from None
+
+
+def _setting_problem(key: str, value) -> str | None:
+    """What is wrong with one value of library.toml, in the editor's words (None: nothing)."""
+    if not isinstance(value, str):
+        return "应为文字，请加上英文双引号，例如 title = \"会刊文库\"。"
+    bad = forbidden_character(value)
+    if bad:
+        return f"里有不可见的控制字符 {bad}，请删去（常见于从网页或 Word 复制的文字）。"
+    if key == "title" and not value.strip():
+        return "不能是空的；不需要时删去这一行。"
+    if key == "base_url" and value.strip() and not _web_address(value.strip()):
+        return "应是以 http:// 或 https:// 开头的网址，例如 https://example.org/huikan/；不需要时删去这一行。"
+    return None
+
+
+def _web_address(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and not any(c.isspace() for c in url)
+
+
+def _at(path: Path, text: str, key: str) -> str:
+    line = key_line(text, key)
+    return f"{path}:{line}" if line else str(path)
 
 
 def _unique(entries: list[Entry], root: Path) -> tuple[list[Entry], list[Failure]]:

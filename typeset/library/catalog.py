@@ -91,7 +91,8 @@ def issue_view(bulletin: Bulletin, files: dict[str, str], site: Path) -> IssueVi
 
 def png_size(path: Path) -> tuple[int, int]:
     """Width and height from a PNG's IHDR chunk."""
-    header = path.read_bytes()[:24]
+    with path.open("rb") as handle:
+        header = handle.read(24)
     return int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
 
 

@@ -6,15 +6,17 @@ Every link is relative (the site works from any folder of any host, and as far a
 
 from __future__ import annotations
 
-from functools import cache
+import base64
+from functools import cache, partial
 from pathlib import Path
 
 import jinja2
 
 from typeset import __version__
+from typeset.figures import FigureSet, plan_figures
 from typeset.library.archive import Settings
 from typeset.library.catalog import IssueView, by_year, href
-from typeset.outputs import atomic_write
+from typeset.outputs import replace_file
 from typeset.render import overrides_root, template_env
 from typeset.resources import templates_dir
 from typeset.styles import load_style
@@ -43,32 +45,35 @@ def issue_env(style: str, root: Path | None) -> jinja2.Environment:
     return env
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write ``data`` unless the file already holds exactly these bytes; True when written."""
+def write_if_changed(site: Path, name: str, data: bytes) -> bool:
+    """Write ``site/name`` unless it is a regular file holding exactly these bytes; True when
+    written. A symlink there is replaced, never read nor written through."""
+    path = site / name
     try:
-        if path.read_bytes() == data:
+        if path.is_file() and not path.is_symlink() and path.read_bytes() == data:
             return False
     except OSError:
         pass
-    atomic_write(path, data)
+    replace_file(site, name, data)
     return True
 
 
-def write_pages(site: Path, settings: Settings, issues: list[IssueView]) -> list[Path]:
-    """Every page of the site; returns the files that changed."""
-    pages = {"index.html": render_index(settings, issues), "search.html": render_search(settings)}
+def write_pages(site: Path, settings: Settings, issues: list[IssueView], volumes: dict[int, str] | None = None) -> list[Path]:
+    """Every page of the site (``volumes``: year → its 合订本, linked from the front page);
+    returns the files that changed."""
+    pages = {"index.html": render_index(settings, issues, volumes or {}), "search.html": render_search(settings)}
     pages.update((view.page, render_issue(settings, view)) for view in issues)
     pages.update((name, (templates_dir() / "library" / name).read_text(encoding="utf-8")) for name in ASSETS)
-    return [site / name for name, text in sorted(pages.items()) if write_if_changed(site / name, text.encode("utf-8"))]
+    return [site / name for name, text in sorted(pages.items()) if write_if_changed(site, name, text.encode("utf-8"))]
 
 
 def common(settings: Settings, depth: int) -> dict:
     return {"site": settings, "root": "../" * depth, "depth": depth, "version": __version__}
 
 
-def render_index(settings: Settings, issues: list[IssueView]) -> str:
+def render_index(settings: Settings, issues: list[IssueView], volumes: dict[int, str]) -> str:
     template = site_env().get_template("library/index.html.j2")
-    return template.render(years=by_year(issues), count=len(issues), **common(settings, 0))
+    return template.render(years=by_year(issues), count=len(issues), volumes=volumes, **common(settings, 0))
 
 
 def render_search(settings: Settings) -> str:
@@ -83,5 +88,15 @@ def render_issue(settings: Settings, view: IssueView) -> str:
     bulletin = view.bulletin
     root = overrides_root(bulletin)
     own = root is not None and any((root / name).is_dir() for name in ("templates", "style"))
-    template = issue_env(bulletin.meta.style, root if own else None).get_template("library/issue.html.j2")
+    env = issue_env(bulletin.meta.style, root if own else None)
+    figures = plan_figures(bulletin, load_style(bulletin.meta.style, root if own else None))
+    env.globals.update(figures=figures, figure_src=partial(inline_picture, figures))  # this issue's pictures
+    template = env.get_template("library/issue.html.j2")
     return template.render(view=view, meta=view.meta, sections=bulletin.sections, **common(settings, 1))
+
+
+def inline_picture(figures: FigureSet, placed) -> str:
+    """A picture of the screen edition as a ``data:`` URL: the page stays one file, readable
+    from any folder and from ``file://``, and carries no EXIF (the screen versions have none)."""
+    prepared = figures.prepared(placed, "screen")
+    return f"data:{prepared.media_type};base64,{base64.b64encode(prepared.data).decode('ascii')}"

@@ -31,6 +31,8 @@ def pagefind_executable() -> Path:
 def index_site(site: Path) -> None:
     """(Re)build ``SITE/pagefind/`` from the issue pages; result URLs keep ``index.html`` so
     they also open from a folder."""
+    if (site / BUNDLE).is_symlink():
+        (site / BUNDLE).unlink()  # Pagefind would write through it
     shutil.rmtree(site / BUNDLE, ignore_errors=True)
     command = [str(pagefind_executable()), "--site", str(site), "--glob", ISSUE_PAGES,
                "--output-subdir", BUNDLE, "--keep-index-url", "--silent"]

@@ -1,26 +1,29 @@
 """``build_library()``: an archive of issue folders → a static members' site.
 
 read (the archive, the site's state) → build (changed issues only, in parallel) → render (pages,
-feeds) → write (only files whose bytes changed) → index (Pagefind, when a page changed).
+feeds) → write (only files whose bytes changed) → index (Pagefind, when a page changed) → bind
+(the annual volumes of changed years) → fixity (the SHA-256 manifests of the site and sources).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from typeset.build import WarningCollector
-from typeset.errors import OutputError
+from typeset.errors import OutputError, SourceError
 from typeset.library.archive import Archive, Entry, Failure, read_archive
+from typeset.library.bindery import volume_links, write_volumes
 from typeset.library.catalog import IssueView, issue_view
 from typeset.library.feeds import render_feeds
+from typeset.library.fixity import source_files, write_manifests
 from typeset.library.pages import write_if_changed, write_pages
 from typeset.library.search import TEXT_INDEX, has_index, index_site, text_index
 from typeset.library.state import SiteState, issue_digest, load_state, save_state
-from typeset.library.workers import Job, Outcome, build_all
-from typeset.outputs import ensure_dir
+from typeset.library.workers import COVER_NAME, Job, Outcome, build_all
+from typeset.outputs import ensure_dir, is_real_file, real_folder
 
 LOGGER = logging.getLogger("typeset")
 
@@ -43,10 +46,23 @@ def build_library(archive: Path, site: Path, workers: int | None = None, force: 
     A failing issue is listed in ``result.failures`` and left out of the site; the others go on."""
     archive, site = Path(archive), Path(site)
     _check_places(archive, site)
+    return _collecting(lambda: _build(read_archive(archive), ensure_dir(site), workers, force))
+
+
+def build_volume(archive: Path, site: Path, year: int, workers: int | None = None) -> LibraryResult:
+    """Only the annual volume of ``year``: that year's issues built into ``site`` (or reused from
+    it, as the library would), then bound into ``site/合订本/``. The pages and manifests are left
+    to ``build_library``."""
+    archive, site = Path(archive), Path(site)
+    _check_places(archive, site)
+    return _collecting(lambda: _build_year(read_archive(archive), ensure_dir(site), year, workers))
+
+
+def _collecting(run) -> LibraryResult:
     collector = WarningCollector()
     logging.getLogger("typeset").addHandler(collector)
     try:
-        result = _build(read_archive(archive), ensure_dir(site), workers, force)
+        result = run()
     finally:
         logging.getLogger("typeset").removeHandler(collector)
     result.warnings[:0] = collector.messages
@@ -61,21 +77,49 @@ def _check_places(archive: Path, site: Path) -> None:
 
 
 def _build(archive: Archive, site: Path, workers: int | None, force: bool) -> LibraryResult:
+    result, state = _editions(archive, archive.entries, site, workers, force)
+    _forget_removed(archive, state, site)
+    views = _views(archive.entries, state, site)
+    _write_site(archive, site, views, result)
+    sources = {entry.issue_id: entry.bulletin.sources for entry in archive.entries}
+    volumes, failures = write_volumes(site, views, sources)
+    result.changed += volumes
+    result.failures += failures
+    save_state(site, state)
+    read = [entry.folder for entry in archive.entries if entry.issue_id in state.issues]
+    result.changed += write_manifests(site, archive.root, source_files(archive.root, read))
+    return result
+
+
+def _build_year(archive: Archive, site: Path, year: int, workers: int | None) -> LibraryResult:
+    entries = tuple(e for e in archive.entries if e.bulletin.meta.year == year)
+    if not entries:
+        raise SourceError(f"文库里没有 {year} 年的会刊（按各期 issue.toml 里的 year）。请检查年份。", archive.root)
+    result, state = _editions(archive, entries, site, workers, force=False)
+    save_state(site, state)
+    sources = {entry.issue_id: entry.bulletin.sources for entry in entries}
+    result.changed, failures = write_volumes(site, _views(entries, state, site), sources, years={year})
+    result.failures += failures
+    return result
+
+
+def _editions(archive: Archive, entries: tuple[Entry, ...], site: Path, workers: int | None,
+              force: bool) -> tuple[LibraryResult, SiteState]:
+    """Build the editions of the ``entries`` that changed (all with ``force``), in parallel."""
     result = LibraryResult(site, failures=list(archive.failures))
     state = load_state(site)
-    digests = {entry.issue_id: issue_digest(entry.folder, entry.bulletin) for entry in archive.entries}
-    stale = [e for e in archive.entries if force or not state.is_current(e.issue_id, digests[e.issue_id], site)]
+    digests = {entry.issue_id: issue_digest(entry.folder, entry.bulletin) for entry in entries}
+    stale = [e for e in entries if force or not state.is_current(e.issue_id, digests[e.issue_id], site)]
     stale_ids = {e.issue_id for e in stale}
-    result.reused = [e.issue_id for e in archive.entries if e.issue_id not in stale_ids]
-    outcomes = build_all([Job(e.issue_id, e.folder, site / e.issue_id) for e in stale], workers)
+    result.reused = [e.issue_id for e in entries if e.issue_id not in stale_ids]
+    outcomes = build_all([Job(e.issue_id, e.folder, real_folder(site, e.issue_id)) for e in stale], workers)
     for entry, outcome in zip(stale, outcomes):
         _record(entry, outcome, digests[entry.issue_id], archive, state, result)
-    _forget_removed(archive, state, site)
-    views = [issue_view(e.bulletin, state.issues[e.issue_id]["files"], site)
-             for e in archive.entries if e.issue_id in state.issues]
-    _write_site(archive, site, views, result)
-    save_state(site, state)
-    return result
+    return result, state
+
+
+def _views(entries, state: SiteState, site: Path) -> list[IssueView]:
+    return [issue_view(e.bulletin, state.issues[e.issue_id]["files"], site) for e in entries if e.issue_id in state.issues]
 
 
 def _record(entry: Entry, outcome: Outcome, digest: str, archive: Archive, state: SiteState,
@@ -86,6 +130,8 @@ def _record(entry: Entry, outcome: Outcome, digest: str, archive: Archive, state
     if outcome.error:
         result.failures.append(Failure(where, outcome.error))
         state.issues.pop(entry.issue_id, None)
+        with contextlib.suppress(OSError):
+            (result.site / entry.issue_id).rmdir()  # made for the build, nothing written into it
         return
     files = {name: path.relative_to(result.site).as_posix() for name, path in outcome.files.items()}
     state.issues[entry.issue_id] = {"digest": digest, "files": files, "source": where}
@@ -98,16 +144,34 @@ def _forget_removed(archive: Archive, state: SiteState, site: Path) -> None:
         source = known.get("source")
         if source and (archive.root / source / "issue.toml").is_file():
             continue
-        if (site / issue_id).is_dir() and not (site / issue_id).is_symlink():
-            shutil.rmtree(site / issue_id)
+        _remove_issue_files(site, issue_id, [*known["files"].values(), f"{issue_id}/index.html"])
         del state.issues[issue_id]
 
 
+def _remove_issue_files(site: Path, issue_id: str, recorded: list[str]) -> None:
+    """Remove what the library wrote for an issue, then its folder if that leaves it empty.
+    The state file may be edited by hand: only files named like the library's own outputs are
+    taken, never a folder's other contents."""
+    folder = site / issue_id
+    if folder.is_symlink() or not folder.is_dir():
+        return
+    for relative in recorded:
+        path = site / relative
+        if path.parent == folder and _ours(issue_id, path.name) and is_real_file(site, relative):
+            path.unlink()
+    with contextlib.suppress(OSError):
+        folder.rmdir()
+
+
+def _ours(issue_id: str, name: str) -> bool:
+    return name in ("index.html", COVER_NAME) or name.startswith(issue_id)
+
+
 def _write_site(archive: Archive, site: Path, views: list[IssueView], result: LibraryResult) -> None:
-    result.changed = write_pages(site, archive.settings, views)
+    result.changed = write_pages(site, archive.settings, views, volume_links(views))
     generated = render_feeds(archive.settings, views) | {TEXT_INDEX: text_index(views)}
     for name, text in sorted(generated.items()):
-        if write_if_changed(site / name, text.encode("utf-8")):
+        if write_if_changed(site, name, text.encode("utf-8")):
             result.changed.append(site / name)
     pages_changed = any(path.name == "index.html" and path.parent != site for path in result.changed)
     if pages_changed or result.built or not has_index(site):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from typeset import __version__
 from typeset.model import Bulletin
-from typeset.outputs import atomic_write
+from typeset.outputs import is_real_file, replace_file
 from typeset.resources import styles_dir, templates_dir
 from typeset.sources import load
 from typeset.sources.confine import inside
@@ -31,7 +31,7 @@ LEFT_OUT = ("output",)  # where huikan build writes by default
 FORMAT = 1
 ISSUE_ID = re.compile(r"-?[0-9]{1,6}-[0-9]{2,6}")  # IssueMeta.issue_id: 2014-05
 _PACKAGE = Path(__file__).resolve().parent.parent
-_SITE_ONLY = ("library", "cli_library.py")  # the site's own templates and code: pages, never editions
+_SITE_ONLY = ("library", "cli_library.py", "cli_volume.py", "cli_verify.py")  # the site's own templates and code: pages, never editions
 
 
 @dataclass
@@ -44,7 +44,7 @@ class SiteState:
         known = self.issues.get(issue_id)
         if not known or known.get("digest") != digest:
             return False
-        return all((site / path).is_file() for path in known.get("files", {}).values())
+        return all(is_real_file(site, path) for path in known.get("files", {}).values())
 
 
 def load_state(site: Path) -> SiteState:
@@ -67,7 +67,7 @@ def _sound(issue_id: str, known) -> bool:
 
 def save_state(site: Path, state: SiteState) -> None:
     text = json.dumps({"format": FORMAT, "issues": state.issues}, ensure_ascii=False, indent=1, sort_keys=True)
-    atomic_write(site / STATE_FILE, (text + "\n").encode("utf-8"))
+    replace_file(site, STATE_FILE, (text + "\n").encode("utf-8"))
 
 
 def issue_digest(folder: Path, bulletin: Bulletin | None = None) -> str:

@@ -8,19 +8,24 @@ others go on.
 from __future__ import annotations
 
 import concurrent.futures
+import ctypes
 import io
 import multiprocessing
 import os
+import signal
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from typeset.errors import EnvironmentProblem, TypesetError
-from typeset.outputs import atomic_write
+from typeset.outputs import replace_file
 
 COVER_NAME = "cover.png"
 COVER_WIDTH = 360  # pixels: a thumbnail at 2x for a 180 px wide card
 COVER_COLOURS = 32  # a palette PNG: a third of the bytes of full colour, same look at this size
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+_PARENT: int | None = None  # in a pool worker: the process id of huikan library
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,8 @@ def build_all(jobs: list[Job], workers: int | None = None) -> list[Outcome]:
     if count == 1:  # in this process: WeasyPrint is imported only if an issue gets that far
         return [build_issue(job) for job in jobs]
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with concurrent.futures.ProcessPoolExecutor(count, mp_context=context, initializer=warm_worker) as pool:
+    with concurrent.futures.ProcessPoolExecutor(count, mp_context=context, initializer=warm_worker,
+                                                initargs=(os.getpid(),)) as pool:
         futures = [pool.submit(build_issue, job) for job in jobs]
         return [_outcome(job, future) for job, future in zip(jobs, futures)]
 
@@ -66,8 +72,12 @@ def _outcome(job: Job, future: concurrent.futures.Future) -> Outcome:
         return Outcome(job.issue_id, error="排版进程意外退出（可能是内存不足），请单独运行 huikan build 查看原因。")
 
 
-def warm_worker() -> None:
-    """Import WeasyPrint once per process and install the CJK justification extension."""
+def warm_worker(parent: int) -> None:
+    """Tie the worker's life to ``huikan library``'s, then import WeasyPrint once per process and
+    install the CJK justification extension."""
+    global _PARENT
+    _PARENT = parent
+    die_with_parent()
     import weasyprint  # noqa: F401
 
     from typeset.typography import install
@@ -77,12 +87,28 @@ def warm_worker() -> None:
     writers()
 
 
+def die_with_parent() -> None:
+    """Ask Linux to kill this worker when its parent dies (even by kill -9): an orphan would
+    hold hundreds of MB and keep swapping editions into the site."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    leave_if_orphaned()  # the parent may have died before the request
+
+
+def leave_if_orphaned(stage: str = "") -> None:
+    """In a worker whose parent is gone: exit at once, before anything more is written."""
+    if _PARENT is not None and os.getppid() != _PARENT:
+        os._exit(1)
+
+
 def build_issue(job: Job) -> Outcome:
     """All editions of one issue and its cover thumbnail; any failure becomes ``Outcome.error``."""
     from typeset.build import build
 
     try:
-        result = build(job.folder, job.out_dir)
+        result = build(job.folder, job.out_dir, progress=leave_if_orphaned)  # checked at every stage
+        leave_if_orphaned()
         files = dict(result.files)
         files["cover"] = draw_cover(files["pdf"], job.out_dir / COVER_NAME)
         return Outcome(job.issue_id, files, list(result.warnings), [str(f) for f in result.findings])
@@ -104,10 +130,11 @@ def draw_cover(pdf: Path, target: Path) -> Path:
         palette.save(buffer, "PNG", optimize=True)
     finally:
         raw.unlink(missing_ok=True)
-    return atomic_write(target, buffer.getvalue())
+    return replace_file(target.parent, target.name, buffer.getvalue())
 
 
 def render_first_page(pdf: Path, stem: Path) -> Path:
+    stem.with_suffix(".png").unlink(missing_ok=True)  # pdftoppm would write through a link there
     command = ["pdftoppm", "-png", "-f", "1", "-l", "1", "-singlefile",
                "-scale-to-x", str(COVER_WIDTH), "-scale-to-y", "-1", str(pdf), str(stem)]
     try:

@@ -165,14 +165,21 @@ def picture_line(text: str) -> tuple[str, str] | None:
 
 
 def grouped(blocks: list[Block]) -> tuple[Block, ...]:
-    """Consecutive pictures are one figure (a group, set side by side)."""
+    """Pictures on consecutive lines are one figure (a group, set side by side); a blank line,
+    a caption paragraph or any other line between two pictures keeps them apart."""
     result: list[Block] = []
     for block in blocks:
-        if isinstance(block, Figure) and result and isinstance(result[-1], Figure):
-            result[-1] = Figure(result[-1].pictures + block.pictures, result[-1].origin)
+        previous = result[-1] if result else None
+        if isinstance(block, Figure) and isinstance(previous, Figure) and _adjacent(previous, block):
+            result[-1] = Figure(previous.pictures + block.pictures, previous.origin)
         else:
             result.append(block)
     return tuple(result)
+
+
+def _adjacent(previous: Figure, block: Figure) -> bool:
+    last = previous.pictures[-1].line or previous.origin.line
+    return block.origin.line == last + 1
 
 
 def classify(line: Line, origin: Origin) -> Block:

@@ -138,13 +138,18 @@ def cjk(text: str, last: bool = False, joiners: bool = True, latin_gap: bool = F
     if not halted and not joined and not breaks:
         return escape(text)
     parts: list[str] = []
-    for index, ch in enumerate(text):
+    done = 0  # text[:done] is in parts
+    for index in sorted(halted | joined | breaks):  # escape the runs between marks whole
+        parts.append(escape(text[done:index]))
         if index in joined:
             parts.append(WORD_JOINER)
         elif index in breaks:
             parts.append(BREAK)
-        piece = str(escape(ch))
-        parts.append(f"{_HALT_OPEN}{piece}{_HALT_CLOSE}" if index in halted else piece)
+        done = index
+        if index in halted:
+            parts.append(f"{_HALT_OPEN}{escape(text[index])}{_HALT_CLOSE}")
+            done = index + 1
+    parts.append(escape(text[done:]))
     return Markup("".join(parts))
 
 

@@ -3,6 +3,7 @@ archive and the EPUB's page list (where each print page begins)."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from typeset.writers.copyfit import (FIT_LEVELS, FitReport, box_height, can_tigh
 from typeset.writers.furniture import running_head_limit, shorten_running_heads
 from typeset.writers.figures_layout import defer_figures
 from typeset.writers.glyphs import with_placeholders
+
+LOGGER = logging.getLogger("typeset")
 
 
 @dataclass(frozen=True)
@@ -67,8 +70,9 @@ def _lay_out(ctx: BuildContext, press: bool):
 
     def render(html: str, level: float = 0.0):
         html = with_overlay(html, overlay_css(style, paper, press, level))
-        return HTML(string=html, base_url=_base_url(ctx), url_fetcher=url_fetcher).render(
+        document = HTML(string=html, base_url=_base_url(ctx), url_fetcher=url_fetcher).render(
             stylesheets=stylesheets, color_profiles=color_profiles)
+        return without_link_attachments(document)
 
     master = with_placeholders(ctx.rendered.html, style)
     master = shorten_running_heads(master, running_head_limit(style, paper))
@@ -203,6 +207,20 @@ def _back_page_html(master: str, start: int) -> str:
     head = master[: master.index("<body>")]
     colophon = master[start:end].replace(COLOPHON, '<footer class="colophon own-page"', 1)
     return f'{head}<body class="back-page">\n{colophon}\n</body>\n</html>\n'
+
+
+def without_link_attachments(document):
+    """Attachments come only from the archive writer (the issue's sources): a ``rel=attachment``
+    link in an issue's own template is dropped with a warning (WeasyPrint 70 also crashes on them)."""
+    dropped = len(document.metadata.attachments)
+    document.metadata.attachments = []
+    for page in document.pages:
+        kept = [link for link in page.links if link[0] != "attachment"]
+        dropped += len(page.links) - len(kept)
+        page.links[:] = kept
+    if dropped:
+        LOGGER.warning("忽略了模板中的 %d 个附件链接（rel=\"attachment\"）：存档版只附原稿。", dropped)
+    return document
 
 
 def _base_url(ctx: BuildContext) -> str:

@@ -1,0 +1,135 @@
+"""Fixity: SHA-256 manifests that prove, years later, that no file was lost or altered.
+
+Two manifests in the site's root, in the line format of BagIt (RFC 8493 §2.1.3) and of GNU
+``sha256sum`` (``HEX  path``; ``%``, CR and LF in a path percent-encoded):
+
+- ``manifest-sha256.txt``: every file the library produced, relative to the site
+  (``sha256sum -c manifest-sha256.txt`` in the site folder checks it without this tool);
+- ``sources-sha256.txt``: every file of every issue folder it read, relative to the archive.
+
+Why not a BagIt bag: a bag keeps its payload under ``data/``, which would move every page and
+link of the site (it must stay servable as it is), and ``bag-info.txt`` carries the bagging date,
+so an unchanged archive would give a changed bag. The manifests here are the bag's manifests
+without the move; ``bagit.py`` can still bag a copy of the site for a repository that wants one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from typeset.library.pages import write_if_changed
+
+MANIFEST = "manifest-sha256.txt"
+SOURCES_MANIFEST = "sources-sha256.txt"
+MANIFESTS = (MANIFEST, SOURCES_MANIFEST)
+
+
+@dataclass(frozen=True)
+class Differences:
+    """What a folder holds compared with its manifest, as paths relative to the folder."""
+
+    missing: tuple[str, ...]
+    changed: tuple[str, ...]
+    unexpected: tuple[str, ...]
+    checked: int
+
+    @property
+    def clean(self) -> bool:
+        return not (self.missing or self.changed or self.unexpected)
+
+
+def file_sha256(path: Path) -> str:
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+def tree_files(root: Path, skip: tuple[str, ...] = ()) -> list[str]:
+    """Every regular file under ``root`` (symlinks neither followed nor listed), sorted."""
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not os.path.islink(os.path.join(folder, d)))
+        for name in files:
+            path = Path(folder, name)
+            relative = path.relative_to(root).as_posix()
+            if relative not in skip and path.is_file() and not path.is_symlink():
+                found.append(relative)
+    return sorted(found)
+
+
+def tree_links(root: Path) -> list[str]:
+    """Symbolic links under ``root``: the library never makes one, so each is unexpected."""
+    found = []
+    for folder, dirs, files in os.walk(root):
+        found += [Path(folder, name).relative_to(root).as_posix() for name in dirs + files
+                  if os.path.islink(os.path.join(folder, name))]
+    return sorted(found)
+
+
+def manifest_text(root: Path, paths: list[str]) -> str:
+    return "".join(f"{file_sha256(root / path)}  {encode(path)}\n" for path in sorted(paths))
+
+
+def encode(path: str) -> str:
+    return path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def decode(path: str) -> str:
+    return path.replace("%0A", "\n").replace("%0a", "\n").replace("%0D", "\r").replace("%0d", "\r").replace("%25", "%")
+
+
+def write_manifests(site: Path, archive: Path, sources: list[str]) -> list[Path]:
+    """Both manifests (``sources``: paths relative to ``archive``); returns those that changed."""
+    texts = {MANIFEST: manifest_text(site, tree_files(site, skip=MANIFESTS)),
+             SOURCES_MANIFEST: manifest_text(archive, sources)}
+    return [site / name for name, text in texts.items() if write_if_changed(site, name, text.encode("utf-8"))]
+
+
+def read_manifest(path: Path) -> dict[str, str]:
+    """``{relative path: hex digest}``; a malformed line raises ``ValueError`` naming its number."""
+    entries = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        digest, sep, name = line.partition("  ")
+        if not sep or len(digest) != 64 or not name or _outside(decode(name)):
+            raise ValueError(number)
+        entries[decode(name)] = digest.lower()
+    return entries
+
+
+def _outside(name: str) -> bool:
+    return name.startswith("/") or ".." in name.split("/")
+
+
+def compare(root: Path, manifest: dict[str, str], present: list[str] | None) -> Differences:
+    """Every listed file against its digest; ``present``: the files found, to name unexpected
+    ones (None when only the listed files count, as in an issue folder with its own extras)."""
+    missing, changed = [], []
+    for name, digest in sorted(manifest.items()):
+        path = root / name
+        if not path.is_file() or path.is_symlink():
+            missing.append(name)
+        elif file_sha256(path) != digest:
+            changed.append(name)
+    unexpected = sorted(set(present) - set(manifest)) if present is not None else []
+    return Differences(tuple(missing), tuple(changed), tuple(unexpected), len(manifest))
+
+
+def source_files(archive: Path, folders: list[Path]) -> list[str]:
+    """The files of the given issue folders (hidden names left out, as the build leaves them
+    out) and the archive's ``library.toml``, relative to the archive."""
+    found = [name for name in ("library.toml",) if (archive / name).is_file()]
+    for folder in folders:
+        prefix = folder.relative_to(archive).as_posix()
+        found += [f"{prefix}/{name}" for name in tree_files(folder) if not _hidden(name)]
+    return sorted(found)
+
+
+def source_folders(archive: Path, manifest: dict[str, str]) -> list[Path]:
+    """The issue folders a sources manifest covers (those whose issue.toml it lists)."""
+    return sorted(archive / name.rpartition("/")[0] for name in manifest if name.endswith("/issue.toml"))
+
+
+def _hidden(name: str) -> bool:
+    return any(part.startswith(".") for part in name.split("/"))
