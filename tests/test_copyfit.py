@@ -4,6 +4,7 @@ last page; every layout reports pages, blank pages and the lines to cut."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import subprocess
@@ -16,11 +17,12 @@ from typeset.resources import sample_issue_dir
 from typeset.sources import load
 from typeset.styles import load_style
 from typeset.writers import BuildContext
-from typeset.writers.copyfit import FitReport, fitted_style
+from typeset.writers.copyfit import FitReport, fitted_style, lines_to_cut
 from typeset.writers.layout import print_document
 
 pytestmark = pytest.mark.slow
 PT_PER_MM = 72 / 25.4
+CHARS_PER_LINE = 40  # the default style on A4
 FILLER = "协会组织会员单位开展学习交流活动，第{:03d}次座谈会反响良好。"  # shorter than a line
 
 
@@ -48,7 +50,10 @@ def eight_pages_full(tmp_path_factory):
     probe = 170
     _, report = lay_out(padded_issue(root, probe))
     assert report.spill_lines > 12 and report.blank >= 2, report  # runs well over page 8: not fitted
-    return probe - report.spill_lines
+    full = probe - report.spill_lines
+    # The spill is rounded up to whole lines (the colophon is not): one more line may still fit.
+    _, one_more = lay_out(padded_issue(root, full + 1))
+    return full + 1 if (one_more.pages, one_more.tightened) == (8, 0) else full
 
 
 @pytest.mark.parametrize("over", [1, 4, 9])
@@ -93,11 +98,50 @@ def test_fitted_issue_keeps_every_line_and_puts_the_colophon_at_the_foot(tmp_pat
     assert len(lines) > 30 and ragged == [], "the tightened body is still justified: only a paragraph's last line is short"
 
 
-def test_a_large_spill_reports_the_lines_to_cut(tmp_path):
-    document, report = lay_out(padded_issue(tmp_path, 0))  # the sample: five pages and a bit
-    assert report.blank == 2 and report.tightened == 0
-    assert 10 < report.cut_lines < 30
+def shortened_sample(root, lines: int):
+    """The sample with ``lines`` lines' worth of characters cut from its longest paragraph."""
+    folder = root / f"sample-cut-{lines}"
+    shutil.copytree(sample_issue_dir(), folder)
+    (text,) = folder.glob("*.txt")
+    paragraphs = text.read_text(encoding="utf-8").split("\n")
+    longest = max(range(len(paragraphs)), key=lambda k: len(paragraphs[k]))
+    kept = paragraphs[longest][: -lines * CHARS_PER_LINE - 1]
+    paragraphs[longest] = kept + paragraphs[longest][-1]
+    text.write_text("\n".join(paragraphs), encoding="utf-8")
+    return folder
+
+
+def test_cutting_the_announced_lines_of_the_sample_saves_four_pages(tmp_path):
+    _, report = lay_out(padded_issue(tmp_path, 0))  # the sample: four pages and 16 lines
+    assert report.blank == 2 and report.tightened == 0 and report.spill_lines > 12, report
+    assert 1 <= report.cut_lines < report.spill_lines, "the tightening absorbs the rest"
     assert report.note == f"印刷版共 8 页，空白 2 页；再删约 {report.cut_lines} 行可减少 4 页。"
+    _, cut = lay_out(shortened_sample(tmp_path, report.cut_lines))
+    assert (cut.pages, cut.blank) == (4, 0) and cut.tightened > 0, cut
+    if report.cut_lines > 2:
+        _, fewer = lay_out(shortened_sample(tmp_path, report.cut_lines - 2))
+        assert fewer.pages == 8, fewer
+
+
+def test_cutting_the_announced_lines_of_a_long_spill_saves_four_pages(tmp_path, eight_pages_full):
+    over = 20
+    _, report = lay_out(padded_issue(tmp_path, eight_pages_full + over))
+    assert report.pages == 12 and report.blank > 0 and abs(report.spill_lines - over) <= 1, report
+    assert over - 12 <= report.cut_lines < over, report
+    _, cut = lay_out(padded_issue(tmp_path, eight_pages_full + over - report.cut_lines))
+    assert (cut.pages, cut.blank) == (8, 0), cut
+    _, fewer = lay_out(padded_issue(tmp_path, eight_pages_full + over - report.cut_lines + 2))
+    assert fewer.pages == 12, fewer
+
+
+def test_lines_to_cut_counts_what_the_tightening_absorbs():
+    style = load_style("default")  # tightens a spill of at most 12 lines
+    assert lines_to_cut(16, 0, style) == 4
+    assert lines_to_cut(16, 7, style) == 7  # the tightest level gains less than the bound
+    assert lines_to_cut(12, 0, style) == 1  # within bounds, yet not fitted: a line or so
+    assert lines_to_cut(16, None, style) == 16  # not measurable: no promise
+    plain = dataclasses.replace(style, manifest={**style.manifest, "fit": {}})
+    assert lines_to_cut(16, 0, plain) == 16  # a style that never tightens
 
 
 def test_fitted_style_stays_within_the_declared_bounds():

@@ -19,7 +19,7 @@ from conftest import GB18030, QUIRKS, build_clean, first_missing, visible_chars
 from typeset.build import build
 from typeset.epub.documents import Document, strip_forbidden
 from typeset.epub.pagebreaks import insert_markers
-from typeset.render import render_master
+from typeset.render import date_label, render_master
 from typeset.sources import load
 from typeset.writers import BuildContext
 from typeset.writers.layout import PageStart, page_starts
@@ -234,6 +234,13 @@ def test_nothing_is_lost(name, sample_epub, text_file_epubs, sample):
     assert missing == -1, wanted[max(0, missing - 10): missing + 10]
 
 
+def test_colophon_names_the_issuer_and_the_issue_date(sample_epub):
+    """GB/T 9704 §7.4.3: 印发机关 and 印发日期 under 报/送/发, above the print run."""
+    lines = ["".join(p.itertext()) for p in sample_epub.xml("colophon.xhtml").iterfind(".//x:p", NS)]
+    assert lines[2].startswith("发：") and lines[-1] == "（共印300份）", lines
+    assert lines[3] == "杭州市两新党务工作者协会秘书处 2014年5月30日印发"
+
+
 def _role_characters(bulletin) -> dict[str, set[str]]:
     """What the issue sets in each font role, from the model (generated labels aside)."""
     roles = {"body": set(), "heading": set(), "kai": set()}
@@ -253,6 +260,7 @@ def _role_characters(bulletin) -> dict[str, set[str]]:
             roles["body"].update(block.body)
     c = bulletin.meta.colophon
     roles["body"].update(c.report_to + c.copy_to + c.send_to + str(c.print_run or ""))
+    roles["body"].update(bulletin.meta.publisher + date_label(bulletin.meta.date) + "印发")
     return {role: {ch for ch in chars if not ch.isspace()} for role, chars in roles.items()}
 
 

@@ -76,6 +76,7 @@ def test_a_changed_issue_is_rebuilt_alone_and_a_removed_one_leaves(tmp_path):
     second = write_issue(archive / "b", issue_toml(2016, 2, 2, 2), {"01-工作交流.txt": articles[3]})
     site = tmp_path / "site"
     assert sorted(built_library(archive, site, workers=1).built) == ["2016-01", "2016-02"]
+    leave_unread_files(second)  # the build never reads them: no rebuild
     (first / "01-工作交流.txt").write_text(articles[2], encoding="utf-8")
     again = built_library(archive, site, workers=1)
     assert again.built == ["2016-01"] and again.reused == ["2016-02"]
@@ -85,6 +86,31 @@ def test_a_changed_issue_is_rebuilt_alone_and_a_removed_one_leaves(tmp_path):
     assert last.built == [] and not (site / "2016-02").exists()
     assert "2016-02" not in (site / STATE_FILE).read_text(encoding="utf-8")
     assert "2016-02" not in (site / "index.html").read_text(encoding="utf-8")
+
+
+def leave_unread_files(folder: Path) -> None:
+    """What editors leave in an issue folder: notes, a build's output/, backups, hidden files."""
+    (folder / "notes.md").write_text("校对意见", encoding="utf-8")
+    (folder / "output" / "2016-02").mkdir(parents=True)
+    (folder / "output" / "2016-02" / "2016-02.pdf").write_bytes(b"%PDF-1.7")
+    (folder / "output" / "cover.png").write_bytes(b"\x89PNG")
+    for name in ("01-工作交流.txt.bak", "~$稿件.docx", ".DS_Store", "01-工作交流.txt~"):
+        (folder / name).write_bytes(b"x")
+
+
+def test_the_digest_covers_what_the_build_reads_and_nothing_else(tmp_path):
+    from typeset.library.state import read_files
+    from typeset.sources import load
+
+    folder = write_issue(tmp_path / "a", issue_toml(2016, 2, 2, 2) + 'cover = "封面.jpg"\n',
+                         {"01-工作交流.txt": sample_articles()[1]})
+    leave_unread_files(folder)
+    for name in ("封面.jpg", "图片/合影.png", "style/print.css.j2", "templates/master.html.j2", "style/.x.swp"):
+        (folder / name).parent.mkdir(exist_ok=True)
+        (folder / name).write_bytes(b"x")
+    names = [name for name, _ in read_files(folder, load(folder).bulletin)]
+    assert names == ["01-工作交流.txt", "issue.toml", "style/print.css.j2", "templates/master.html.j2",
+                     "图片/合影.png", "封面.jpg"]
 
 
 def test_two_folders_with_the_same_issue_number_fail_the_second(tmp_path):
@@ -309,6 +335,26 @@ def test_pages_are_readable_360_px_wide(browser, served, page):
     assert width <= 360 and smallest >= 12
     assert outline["lang"] == "zh-CN" and outline["h1"] == 1 and outline["unlabelled"] == 0
     assert all(b - a <= 1 for a, b in zip(outline["levels"], outline["levels"][1:]))  # no skipped level
+
+
+UNBROKEN = """return [...document.querySelectorAll('time, .label')].filter(e => {
+    const range = document.createRange(); range.selectNodeContents(e);
+    return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1;
+  }).map(e => e.textContent)"""
+
+
+@pytest.mark.parametrize("page", ["index.html", "2014-06/index.html"])
+def test_dates_and_issue_labels_never_break_on_a_phone(browser, served, page):
+    """2014年12月28日, 2014年第6期 and （总第11期） stay on one line at any narrow width."""
+    browser.get(served + page)
+    broken, labels = {}, browser.execute_script("return document.querySelectorAll('time, .label').length")
+    try:
+        for width in range(320, 481, 8):
+            browser.set_window_size(width, 800)
+            broken[width] = browser.execute_script(UNBROKEN)
+    finally:
+        browser.set_window_size(1280, 900)
+    assert labels >= 3 and {width: texts for width, texts in broken.items() if texts} == {}
 
 
 def test_issue_page_has_downloads_contents_and_an_anchor_per_article(browser, served):

@@ -47,6 +47,14 @@ def test_page_count_is_padded_before_the_colophon(reader, editions):
     assert "协会网站作为全市两新组织党建工作面向社会" in last_article_page.replace(" ", "")
 
 
+def test_colophon_names_the_issuer_left_and_the_issue_date_right(editions):
+    """GB/T 9704 §7.4.3: 印发机关 left, 印发日期 right, one line under 报/送/发, above the print run."""
+    lines = [line for line in page_texts(editions.files["pdf"])[-1].splitlines() if line.strip()]
+    k = next(k for k, line in enumerate(lines) if "印发" in line)
+    assert re.fullmatch(r"\s*杭州市两新党务工作者协会秘书处\s{10,}2014年5月30日印发\s*", lines[k]), lines[k]
+    assert lines[k - 1].strip().startswith("发：") and "共印300份" in lines[k + 1]
+
+
 def outline_pages(reader) -> list[tuple[str, int, int]]:
     """(title, level, 1-based page) for every outline entry."""
     entries = []

@@ -14,7 +14,7 @@ from lxml import etree
 
 from typeset.model import Article, Bulletin, Section
 from typeset import sandbox
-from typeset.render import overrides_root, template_env
+from typeset.render import date_label, overrides_root, template_env
 
 LOGGER = logging.getLogger("typeset.epub")
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -117,7 +117,8 @@ def colophon_page(env: jinja2.Environment, bulletin: Bulletin) -> Document | Non
     c = bulletin.meta.colophon
     if not (c.report_to or c.copy_to or c.send_to or c.print_run):
         return None
-    return render_document(env, "epub/colophon.xhtml.j2", "colophon", "colophon.xhtml", "版记", c=c)
+    return render_document(env, "epub/colophon.xhtml.j2", "colophon", "colophon.xhtml", "版记", c=c, meta=bulletin.meta,
+                           date_label=date_label(bulletin.meta.date))
 
 
 def nav_page(env: jinja2.Environment, toc: list[dict], landmarks: list[dict], pages: list[dict]) -> Document:

@@ -122,7 +122,7 @@ def _editions(archive: Archive, entries: tuple[Entry, ...], site: Path, workers:
     """Build the editions of the ``entries`` that changed (all with ``force``), in parallel."""
     result = LibraryResult(site, failures=list(archive.failures))
     state = load_state(site)
-    digests = {entry.issue_id: issue_digest(entry.folder) for entry in entries}
+    digests = {entry.issue_id: issue_digest(entry.folder, entry.bulletin) for entry in entries}
     stale = [e for e in entries if force or not state.is_current(e.issue_id, digests[e.issue_id], site)]
     stale_ids = {e.issue_id for e in stale}
     result.reused = [e.issue_id for e in entries if e.issue_id not in stale_ids]

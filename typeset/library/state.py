@@ -1,8 +1,10 @@
 """What the site already holds: a content hash per issue, stored in the site folder.
 
-An issue is rebuilt only when its digest changes: the digest covers every file of the issue
-folder (sources, images, its own style and templates), the bundled styles and templates, and the
-tool itself (version and source), so a changed font size or a new release rebuilds everything.
+An issue is rebuilt only when its digest changes: the digest covers the files a build of the
+issue reads (issue.toml, its section files, cover, ICC profile, pictures, its own style and
+templates), the bundled styles and templates, and the tool itself (version and source), so a
+changed font size or a new release rebuilds everything, and a notes file or an ``output/``
+folder left in the issue folder rebuilds nothing.
 """
 
 from __future__ import annotations
@@ -16,10 +18,16 @@ from functools import cache
 from pathlib import Path
 
 from typeset import __version__
+from typeset.model import Bulletin
 from typeset.outputs import is_real_file, replace_file
 from typeset.resources import styles_dir, templates_dir
+from typeset.sources import load
+from typeset.sources.confine import inside
 
 STATE_FILE = ".huikan-library.json"
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".tif", ".tiff", ".webp", ".bmp", ".svg"})
+OVERRIDES = ("style", "templates")  # the issue's own style and templates, read whole
+LEFT_OUT = ("output",)  # where huikan build writes by default
 FORMAT = 1
 ISSUE_ID = re.compile(r"-?[0-9]{1,6}-[0-9]{2,6}")  # IssueMeta.issue_id: 2014-05
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -62,11 +70,46 @@ def save_state(site: Path, state: SiteState) -> None:
     replace_file(site, STATE_FILE, (text + "\n").encode("utf-8"))
 
 
-def issue_digest(folder: Path) -> str:
-    """The issue folder's files (names and bytes) and the tool's digest."""
+def issue_digest(folder: Path, bulletin: Bulletin | None = None) -> str:
+    """The files the build reads from the issue folder (names and bytes) and the tool's digest."""
     digest = hashlib.sha256(tool_digest().encode())
-    _hash_tree(digest, folder, skip=())
+    for name, path in read_files(folder, bulletin or load(folder).bulletin):
+        digest.update(f"{name}\0{path.stat().st_size}\0".encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def read_files(folder: Path, bulletin: Bulletin) -> list[tuple[str, Path]]:
+    """(name relative to the folder, path) of what a build of the issue reads: issue.toml and the
+    section files, the cover and ICC profile, the pictures (those the text names and any image
+    file), the issue's own style/ and templates/; never ``output/``, hidden files or backups."""
+    meta = bulletin.meta
+    named = [Path(source.path) for source in bulletin.sources]
+    named += [folder / name for name in (meta.cover, meta.icc_profile) if name]
+    named += [folder / picture.source for picture in _pictures(bulletin) if "#" not in picture.source]
+    found = [path for path in _issue_files(folder)
+             if path.suffix.lower() in IMAGE_SUFFIXES or path.relative_to(folder).parts[0] in OVERRIDES]
+    files = {os.path.relpath(path, folder): path for path in named + found if inside(path, folder) and path.is_file()}
+    return [(Path(name).as_posix(), files[name]) for name in sorted(files)]
+
+
+def _pictures(bulletin: Bulletin):
+    for block in bulletin.blocks():
+        yield from getattr(block, "pictures", ())
+
+
+def _issue_files(folder: Path):
+    """Files under the issue folder, leaving out ``output/`` (huikan build's default), hidden
+    names, symlinked folders and editors' backups."""
+    for parent, dirs, files in os.walk(folder):
+        top = Path(parent) == folder
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (top and d in LEFT_OUT)
+                         and not os.path.islink(os.path.join(parent, d)))
+        yield from (Path(parent, name) for name in sorted(files) if not _is_backup(name))
+
+
+def _is_backup(name: str) -> bool:
+    return name.startswith((".", "~$")) or name.endswith(("~", ".bak", ".swp", ".tmp"))
 
 
 @cache

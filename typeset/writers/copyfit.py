@@ -58,6 +58,16 @@ def can_tighten(style: Style) -> bool:
     return bounds["max_spill_lines"] > 0 and (bounds["line_height_min"] < normal or bounds["space_min"] < 1)
 
 
+def lines_to_cut(spilled: int, tight_spilled: int | None, style: Style) -> int:
+    """How many body lines to cut so that the layout saves a block of pages: the tightening
+    absorbs the rest, once the spill is within ``max_spill_lines`` and the tightest level
+    (``tight_spilled``: its own spill, measured; None: not measured) ends on the block."""
+    if tight_spilled is None or not can_tighten(style):
+        return spilled
+    over_gate = spilled - int(fit_bounds(style)["max_spill_lines"])
+    return max(over_gate, tight_spilled, 1)
+
+
 def fitted_style(style: Style, level: float) -> Style:
     """The style tightened by ``level`` (0: as declared, 1: to the declared minimums): line
     height and the space around titles (``space_scale``, used by the CSS templates)."""

@@ -13,7 +13,7 @@ from typeset.resources import styles_dir, templates_dir
 from typeset.styles import Style
 from typeset.writers import BuildContext
 from typeset.writers.copyfit import (FIT_LEVELS, FitReport, box_height, can_tighten, content_height, fit_bounds,
-                                     fitted_style, line_pitch_px, lines, move_to_foot, used_height)
+                                     fitted_style, line_pitch_px, lines, lines_to_cut, move_to_foot, used_height)
 from typeset.writers.furniture import running_head_limit, shorten_running_heads
 from typeset.writers.figures_layout import defer_figures
 from typeset.writers.glyphs import with_placeholders
@@ -135,7 +135,11 @@ def _paginate(ctx: BuildContext, master: str, render, pad_to: int):
         if fitted is not None:
             document, level = fitted
             return _on_last_page(document, spilled, pad_to, level)
-    return _padded(ctx, render, body, back, pad_to, spilled)
+
+    def cut() -> int:
+        return lines_to_cut(spilled, _tight_spill(master, start, body_html, render, len(body.pages), pad_to, style), style)
+
+    return _padded(ctx, render, body, back, pad_to, spilled, cut)
 
 
 def _spill_px(pages, pad_to: int, colophon: float | None, style: Style) -> float | None:
@@ -157,6 +161,18 @@ def _spill_px(pages, pad_to: int, colophon: float | None, style: Style) -> float
     return (colophon + gap if colophon else 0) - (last_room - last_used)
 
 
+def _tight_spill(master: str, start: int, body_html: str, render, count: int, pad_to: int, style: Style) -> int | None:
+    """How many lines the body and colophon laid out at the tightest fitting level run over
+    the block of pages the normal layout fills (``count`` pages); None when not measurable."""
+    level = FIT_LEVELS[-1]
+    tight, pages = fitted_style(style, level), render(body_html, level).pages
+    colophon = box_height(render(_back_page_html(master, start), level).pages[0], COLOPHON_ID) if start >= 0 else 0.0
+    if len(pages) < count - count % pad_to:
+        return 0  # ends inside the block before, with room to spare
+    spill = _spill_px(pages, pad_to, colophon, tight)
+    return None if spill is None else max(0, lines(spill, tight))
+
+
 def _tightened(master: str, render, target: int):
     """The first fitting level, gentlest first, whose layout ends on page ``target``, with
     that level; None when even the tightest runs over (or a level drops a whole page, which
@@ -175,12 +191,13 @@ def _on_last_page(document, spilled: int, pad_to: int, level: float = 0.0):
     return document, FitReport(len(document.pages), 0, spilled, level, pad_to=pad_to)
 
 
-def _padded(ctx: BuildContext, render, body, back, pad_to: int, spilled: int):
+def _padded(ctx: BuildContext, render, body, back, pad_to: int, spilled: int, cut):
+    """Blank pages before the colophon's own page; ``cut()`` measures the lines to cut."""
     after = back.pages if back is not None else []
     count = -(len(body.pages) + len(after)) % pad_to
     blank = render(_blank_pages_html(ctx, count)).pages if count else []
     document = body.copy([*body.pages, *blank, *after]) if (blank or after) else body
-    report = FitReport(len(document.pages), count, spilled, 0.0, spilled if count else 0, pad_to)
+    report = FitReport(len(document.pages), count, spilled, 0.0, cut() if count and spilled else 0, pad_to)
     return document, report
 
 
