@@ -45,18 +45,19 @@ def write_volumes(site: Path, views: list[IssueView], sources: dict[str, tuple[S
                   years: set[int] | None = None, incomplete: set[int] = frozenset()) -> tuple[list[Path], list[Failure]]:
     """Bind every year (or only ``years``) whose key changed; returns the files written and the
     years that could not be bound (the others go on). A year with an issue that failed this run
-    (``incomplete``) keeps its previous volume: a volume silently missing an issue would replace
-    a complete one."""
+    (``incomplete``) keeps the volume it has, if any: a volume silently missing an issue would
+    replace a complete one (a year never bound is bound with the issues that did build)."""
     state = _load(site)
     changed: list[Path] = []
     failures: list[Failure] = []
     wanted = {year: chosen for year, chosen in issues_by_year(views).items() if years is None or year in years}
     for year, chosen in wanted.items():
-        if year in incomplete:
-            failures.append(Failure(f"{year}年合订本", "这一年有一期没有排成，合订本保留上一次的样子。改好那一期后再运行一次即可。"))
-            continue
         try:
-            changed += _bind_if_changed(site, bind_year(site, year, chosen), sources, state)
+            volume = bind_year(site, year, chosen)
+            if year in incomplete and state.get(str(year)) not in (None, volume_key(volume, sources)):
+                failures.append(Failure(f"{year}年合订本", "这一年有一期没有排成，合订本保留上一次的样子。改好那一期后再运行一次即可。"))
+                continue
+            changed += _bind_if_changed(site, volume, sources, state)
         except TypesetError as error:
             failures.append(Failure(f"{year}年合订本", str(error)))
     if years is None:

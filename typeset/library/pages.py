@@ -88,9 +88,12 @@ def render_issue(settings: Settings, view: IssueView) -> str:
     bulletin = view.bulletin
     root = overrides_root(bulletin)
     own = root is not None and any((root / name).is_dir() for name in ("templates", "style"))
-    env = issue_env(bulletin.meta.style, root if own else None)
+    # A fresh environment when the issue has pictures: Jinja snapshots the globals into an
+    # imported macro module once, so a shared environment would keep the first issue's figures.
     figures = plan_figures(bulletin, load_style(bulletin.meta.style, root if own else None))
-    env.globals.update(figures=figures, figure_src=partial(inline_picture, figures))  # this issue's pictures
+    env = issue_env.__wrapped__(bulletin.meta.style, root if own else None) if figures.placed else \
+        issue_env(bulletin.meta.style, root if own else None)
+    env.globals.update(figures=figures, figure_src=partial(inline_picture, figures))
     template = env.get_template("library/issue.html.j2")
     return template.render(view=view, meta=view.meta, sections=bulletin.sections, **common(settings, 1))
 
