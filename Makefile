@@ -25,6 +25,7 @@ test: test-venv
 
 bench: venv
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/library_bench.py
 
 golden: venv
 	$(BIN)/python -m tests.golden
