@@ -1,24 +1,35 @@
 # The README's two commands: `make demo` and `make test`. Both set up everything they need,
 # installing exactly the versions in the lock files (checked by hash); `make lock` refreshes them.
+#
+# The installer is pinned too: uv comes from requirements-tools.lock (hash-checked, no
+# dependencies, installed by the interpreter's own pip into .lock-tool/), and `uv pip sync`
+# makes the venv hold the lock's packages and nothing else. The interpreter's bundled pip never
+# resolves anything: an old pip resolved `fonttools[woff]` to a newer release than the lock's
+# and refused it for having no hash (issue 20).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PIP := $(BIN)/python -m pip
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 APP_LOCK := requirements.lock
 TEST_LOCK := requirements-test.lock
-# The lock tool lives in its own folder, outside the locked environment.
+TOOLS_LOCK := requirements-tools.lock
+# The installer and lock tool live in their own folder, outside the locked environment.
 LOCK_TOOL := .lock-tool
+UV := $(LOCK_TOOL)/bin/uv
 UV_VERSION := 0.13.8
+# uv never downloads an interpreter of its own, and installs into the venv it is told.
+export UV_PYTHON_DOWNLOADS := never
+SYNC := $(UV) pip sync --quiet --python $(BIN)/python --require-hashes
+EDITABLE := $(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
 LOCK_UPGRADE ?= --upgrade
-COMPILE := $(LOCK_TOOL)/bin/uv pip compile pyproject.toml --group build --universal --python-version 3.11 \
+COMPILE := $(UV) pip compile --universal --python-version 3.11 \
 	--generate-hashes --custom-compile-command "make lock" --quiet
 
 .PHONY: demo test bench system venv test-venv golden lock clean
 
 demo: venv
-	$(BIN)/huikan build
+	$(BIN)/huikan build seeds/sample
 
 test: test-venv
 	$(BIN)/python -m pytest -q
@@ -37,26 +48,37 @@ venv: system $(STAMP)
 
 test-venv: venv $(TEST_STAMP)
 
-# A fresh environment each time the lock changes, so nothing unlocked lingers: the locked
-# packages (every file checked against its hash), then the project itself without dependencies.
-$(STAMP): $(APP_LOCK) pyproject.toml
+# The pinned installer: one hash-checked wheel, nothing resolved.
+$(UV): $(TOOLS_LOCK)
+	rm -rf $(LOCK_TOOL)
+	$(PYTHON) -m venv $(LOCK_TOOL)
+	$(LOCK_TOOL)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps \
+		--only-binary :all: --require-hashes -r $(TOOLS_LOCK)
+	@touch $(UV)
+
+# A fresh environment each time a lock changes: exactly the locked packages (every file checked
+# against its hash, anything else removed), then the project itself without dependencies.
+$(STAMP): $(APP_LOCK) pyproject.toml $(UV)
 	rm -rf $(VENV)
-	$(PYTHON) -m venv $(VENV)
-	$(PIP) install -q --require-hashes -r $(APP_LOCK)
-	$(PIP) install -q --no-deps --no-build-isolation -e .
+	$(PYTHON) -m venv --without-pip $(VENV)
+	$(SYNC) $(APP_LOCK)
+	$(EDITABLE)
 	@touch $(STAMP)
 
+# The test lock holds the application's pins plus the test tools; sync removes the editable
+# project, so it goes in again.
 $(TEST_STAMP): $(STAMP) $(TEST_LOCK)
-	$(PIP) install -q --require-hashes -r $(TEST_LOCK)
+	$(SYNC) $(TEST_LOCK)
+	$(EDITABLE)
 	@touch $(TEST_STAMP)
 
 # Run after changing dependencies in pyproject.toml, or deliberately to take newer releases
 # (`make lock LOCK_UPGRADE=` keeps the current pins where they still fit). Review the diff,
-# then run `make test` before committing the lock files.
-lock:
-	@test -x $(LOCK_TOOL)/bin/uv || { $(PYTHON) -m venv $(LOCK_TOOL) && $(LOCK_TOOL)/bin/pip install -q uv==$(UV_VERSION); }
-	$(COMPILE) $(LOCK_UPGRADE) -o $(APP_LOCK)
-	$(COMPILE) --extra test --constraint $(APP_LOCK) $(LOCK_UPGRADE) -o $(TEST_LOCK)
+# then run `make test` before committing the lock files. requirements-tools.lock pins uv itself.
+lock: $(UV)
+	echo "uv==$(UV_VERSION)" | $(COMPILE) - $(LOCK_UPGRADE) -o $(TOOLS_LOCK)
+	$(COMPILE) pyproject.toml --group build $(LOCK_UPGRADE) -o $(APP_LOCK)
+	$(COMPILE) pyproject.toml --group build --extra test --constraint $(APP_LOCK) $(LOCK_UPGRADE) -o $(TEST_LOCK)
 
 clean:
 	rm -rf $(VENV) $(LOCK_TOOL) output/*/ dist build
