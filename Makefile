@@ -21,6 +21,9 @@ UV_VERSION := 0.13.8
 # uv never downloads an interpreter of its own, and installs into the venv it is told.
 export UV_PYTHON_DOWNLOADS := never
 SYNC := $(UV) pip sync --quiet --python $(BIN)/python --require-hashes
+# Installs a lock from uv's cache (~/.cache/uv, shared by every checkout) without the network when
+# it holds every locked file, so rebuilding a venv works offline; otherwise from the index.
+sync = $(SYNC) --offline $(1) 2>/dev/null || $(SYNC) $(1)
 EDITABLE := $(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
 LOCK_UPGRADE ?= --upgrade
 COMPILE := $(UV) pip compile --universal --python-version 3.11 \
@@ -48,8 +51,13 @@ venv: system $(STAMP)
 
 test-venv: venv $(TEST_STAMP)
 
-# The pinned installer: one hash-checked wheel, nothing resolved.
-$(UV): $(TOOLS_LOCK)
+# The pinned installer: one hash-checked wheel, nothing resolved. A .lock-tool that does not
+# answer with UV_VERSION (left by an older Makefile, copied with old times, half-installed) is
+# replaced. The Debian packages come first: the interpreter's venv needs python3-venv.
+ifneq ($(word 2,$(shell $(UV) --version 2>/dev/null)),$(UV_VERSION))
+.PHONY: $(UV)
+endif
+$(UV): $(TOOLS_LOCK) | system
 	rm -rf $(LOCK_TOOL)
 	$(PYTHON) -m venv $(LOCK_TOOL)
 	$(LOCK_TOOL)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps \
@@ -61,14 +69,14 @@ $(UV): $(TOOLS_LOCK)
 $(STAMP): $(APP_LOCK) pyproject.toml $(UV)
 	rm -rf $(VENV)
 	$(PYTHON) -m venv --without-pip $(VENV)
-	$(SYNC) $(APP_LOCK)
+	$(call sync,$(APP_LOCK))
 	$(EDITABLE)
 	@touch $(STAMP)
 
 # The test lock holds the application's pins plus the test tools; sync removes the editable
 # project, so it goes in again.
 $(TEST_STAMP): $(STAMP) $(TEST_LOCK)
-	$(SYNC) $(TEST_LOCK)
+	$(call sync,$(TEST_LOCK))
 	$(EDITABLE)
 	@touch $(TEST_STAMP)
 

@@ -54,6 +54,8 @@ def read_lock(name: str) -> dict[str, Pin]:
 
 APP_LOCK = read_lock("requirements.lock")
 TEST_LOCK = read_lock("requirements-test.lock")
+TOOLS_LOCK = read_lock("requirements-tools.lock")
+MAKEFILE = (ROOT / "Makefile").read_text(encoding="utf-8")
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 RUNTIME = [Requirement(text) for text in PYPROJECT["project"]["dependencies"]]
 TEST_EXTRA = [Requirement(text) for text in PYPROJECT["project"]["optional-dependencies"]["test"]]
@@ -86,8 +88,14 @@ def test_every_declared_dependency_is_locked_within_its_range(lock, requirements
 
 
 def test_every_pin_is_checked_by_hash():
-    unhashed = [name for lock in (APP_LOCK, TEST_LOCK) for name, pin in lock.items() if not pin.hashes]
+    unhashed = [name for lock in (APP_LOCK, TEST_LOCK, TOOLS_LOCK) for name, pin in lock.items() if not pin.hashes]
     assert unhashed == []
+
+
+def test_the_installer_is_the_uv_the_makefile_names():
+    """requirements-tools.lock holds uv alone, at the Makefile's UV_VERSION (`make lock` writes both)."""
+    [uv_version] = re.findall(r"^UV_VERSION := (\S+)$", MAKEFILE, re.MULTILINE)
+    assert {name: pin.version for name, pin in TOOLS_LOCK.items()} == {"uv": uv_version}
 
 
 def test_the_test_lock_keeps_the_applications_pins():
@@ -110,6 +118,13 @@ def test_the_environment_holds_exactly_the_locked_versions():
         if installed != pin.version:
             drift[name] = (installed, pin.version)
     assert drift == {}, f"installed vs locked: {drift}; run `make test` (it reinstalls from the locks)"
+
+
+def test_the_environment_holds_nothing_but_the_lock_and_the_project():
+    """`uv pip sync` removes whatever the lock does not name (the venv has no pip of its own)."""
+    extra = sorted({canonicalize_name(d.metadata["Name"]) for d in metadata.distributions()}
+                   - {name for name, pin in TEST_LOCK.items() if pin.applies()} - {"typeset"})
+    assert extra == [], f"installed but not locked: {extra}; run `make test` (it reinstalls from the locks)"
 
 
 def test_provenance_names_the_installed_versions():
