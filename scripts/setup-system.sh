@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages typeset needs, only when one is missing (idempotent, fast when done).
+# Tried on an empty Debian 12 root (debootstrap --variant=minbase) that had only git and make:
+# everything else `make demo` and `make test` need is listed here (README, "Fresh machine").
 set -euo pipefail
 PACKAGES=(
+  python3 python3-venv    # the interpreter; venv and ensurepip make .lock-tool/ and .venv/
+  fontconfig              # fc-cache, and the font lookup WeasyPrint's Pango uses
   fonts-noto-cjk          # Noto Serif/Sans CJK SC: 宋 body, 黑 headings
   fonts-lxgw-wenkai       # LXGW WenKai: 楷 lead sentences
   fonts-symbola           # Symbola: fallback for emoji and symbols the CJK fonts lack (vector, black)
@@ -12,7 +16,6 @@ PACKAGES=(
   libgs-common            # a generic CMYK ICC profile for the press edition's PDF/X output intent
   default-jre-headless    # Java for EPUBCheck
   chromium chromium-driver  # the members' library's browser tests (headless, driven by Selenium)
-  python3-venv
 )
 missing=()
 for pkg in "${PACKAGES[@]}"; do
@@ -23,7 +26,13 @@ if [ ${#missing[@]} -eq 0 ]; then
 fi
 echo "正在安装 Debian 软件包：${missing[*]}"
 SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+if [ "$(id -u)" -ne 0 ]; then
+  if ! command -v sudo >/dev/null; then
+    echo "错误：安装 Debian 软件包需要 root 权限：请用 root 运行 make，或先安装 sudo" >&2
+    exit 1
+  fi
+  SUDO="sudo"
+fi
 $SUDO apt-get update -qq
 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fc-cache -f >/dev/null 2>&1 || true
