@@ -137,3 +137,98 @@ def make_docx(path: Path) -> Path:
     document.add_paragraph("2、秘书处完成年检工作")
     document.save(path)
     return path
+
+
+# --- Documents formatted by hand, the way secretariats do (GB/T 9704 habits, no Heading styles) ---
+
+FANGSONG, HEITI, KAITI, XIAOBIAOSONG = "仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体"
+
+
+def _look(run, font: str, size: float, bold: bool = False) -> None:
+    """Direct run formatting: East Asian font, size in points, bold."""
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    run.font.size = Pt(size)
+    run.font.bold = bold or None
+    run.font.name = font
+    run._r.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
+
+
+def hand_paragraph(document, text: str, font: str = FANGSONG, size: float = 16, centred: bool = False,
+                   bold: bool = False, indent: bool = True, numbered: tuple[int, int] | None = None):
+    """A paragraph set by hand: 仿宋 16 pt with a 2-character first-line indent unless told."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    paragraph = document.add_paragraph()
+    if centred:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    elif indent:
+        paragraph.paragraph_format.first_line_indent = Pt(size * 2)
+    if numbered:
+        paragraph._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {NS}><w:ilvl w:val="{numbered[1]}"/><w:numId w:val="{numbered[0]}"/></w:numPr>'))
+    _look(paragraph.add_run(text), font, size, bold)
+    return paragraph
+
+
+def add_list(document, levels: list[tuple[str, str]], num_id: int, restart: int | None = None) -> int:
+    """An automatic numbering list in numbering.xml: ``levels`` = [(numFmt, lvlText)]."""
+    numbering = document.part.numbering_part.element
+    abstract_id = 900 + num_id
+    lvls = "".join(f'<w:lvl w:ilvl="{k}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/>'
+                   f'<w:suff w:val="nothing"/></w:lvl>' for k, (fmt, text) in enumerate(levels))
+    numbering.insert(0, parse_xml(f'<w:abstractNum {NS} w:abstractNumId="{abstract_id}">{lvls}</w:abstractNum>'))
+    override = (f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{restart}"/></w:lvlOverride>' if restart else "")
+    numbering.append(parse_xml(f'<w:num {NS} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/>{override}</w:num>'))
+    return num_id
+
+
+def make_hand_formatted(path: Path) -> tuple[Path, dict]:
+    """A held-out-like issue: six articles and a 协会动态 news article, titles centred in 小标宋
+    or 黑体 at 22 pt, 一、 in 黑体 (three of them by automatic numbering), （一） in 楷体, body in
+    仿宋 16 pt. Returns the file and what a reader must find in it."""
+    document = docx.Document()
+    chinese = add_list(document, [("chineseCounting", "%1、"), ("chineseCounting", "（%1）")], 51)
+    decimal = add_list(document, [("decimal", "%1、")], 52)
+    circled = add_list(document, [("decimalEnclosedCircle", "%1")], 53)
+    titles = ["关于开展2026年度会员走访工作的通知", "协会召开三届五次理事会", "秘书处2026年上半年工作总结",
+              "关于做好会费收缴工作的函", "会员单位创新成果展示", "致全体会员的一封信"]
+    faces = [XIAOBIAOSONG, HEITI, XIAOBIAOSONG, HEITI, XIAOBIAOSONG, "华文中宋"]
+    headings = []
+    for n, (title, face) in enumerate(zip(titles, faces)):
+        hand_paragraph(document, title, face, 22, centred=True)
+        hand_paragraph(document, f"这是第{n + 1}篇文章的正文，按仿宋三号字排，首行缩进两个字。")
+        if n == 0:
+            for text in ("走访范围", "走访方式"):
+                hand_paragraph(document, text, HEITI, 16, indent=True, numbered=(chinese, 0))
+                headings.append(("一、走访范围" if text == "走访范围" else "二、走访方式", 1))
+                hand_paragraph(document, f"{text}的具体安排如下。")
+            hand_paragraph(document, "（一）电话走访", KAITI, 16)
+            headings.append(("（一）电话走访", 2))
+            hand_paragraph(document, "各单位可先电话联系。")
+            hand_paragraph(document, "工作要求", HEITI, 16, numbered=(chinese, 0))
+            headings.append(("三、工作要求", 1))
+            hand_paragraph(document, "请各单位认真做好走访工作。")
+        if n == 2:
+            hand_paragraph(document, "一、主要工作", HEITI, 16)
+            headings.append(("一、主要工作", 1))
+            for text in ("完成年检", "召开理事会"):
+                hand_paragraph(document, text, numbered=(circled, 0))
+        if n == 3:
+            for text in ("请于6月底前缴纳会费。", "会费标准按章程执行。"):
+                hand_paragraph(document, text, numbered=(decimal, 0))
+    hand_paragraph(document, "协会动态", XIAOBIAOSONG, 22, centred=True)
+    news = ["南都电源获评优秀会员", "秘书处完成年检工作", "协会网站改版上线"]
+    for k, title in enumerate(news, 1):
+        hand_paragraph(document, f"{k}、{title}", FANGSONG, 16, bold=True)
+        hand_paragraph(document, f"第{k}条动态的内容。")
+    document.save(path)
+    expected = {
+        "titles": titles + ["协会动态"],
+        "headings": headings,
+        "numbered_text": ["①完成年检", "②召开理事会", "1、请于6月底前缴纳会费。", "2、会费标准按章程执行。"],
+        "news": [f"{k}、{title}" for k, title in enumerate(news, 1)],
+    }
+    return path, expected

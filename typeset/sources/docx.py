@@ -28,7 +28,8 @@ from xml.parsers.expat import ExpatError
 
 from typeset.errors import SourceError
 from typeset.model import Cell, Figure, Mark, Origin, Picture, Table
-from typeset.sources.text import BLANKS, Line
+from typeset.sources.docx_format import HEADING_STYLES, TITLE_STYLE, annotate
+from typeset.sources.text import BLANKS, Line, is_article_title
 
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024  # every member, pictures included
 MAX_XML_BYTES = 20 * 1024 * 1024  # one XML part: mammoth's minidom takes ~70× (1.4 GB); a 100-page issue ~3 MB
@@ -38,6 +39,8 @@ STYLE_MAP = "\n".join([
     "p[style-name='标题 2'] => h2:fresh", "p[style-name='标题 3'] => h3:fresh",
     "p[style-name='Caption'] => p.caption:fresh", "p[style-name='caption'] => p.caption:fresh",
     "p[style-name='题注'] => p.caption:fresh",
+    f"p[style-name='{TITLE_STYLE}'] => h1:fresh",
+    *(f"p[style-name='{name}'] => h{level + 1}:fresh" for level, name in HEADING_STYLES.items()),
 ])
 _CAPTION_TEXT = re.compile(r"^图(?:[\s\u3000：:为]|[0-9０-９一二三四五六七八九十]+)")  # 图1 图 图为…, not 图书…
 _REVISION = re.compile(rb"<w:(ins|del|moveFrom|moveTo)\b")
@@ -45,6 +48,8 @@ _LINK_SCHEMES = ("http://", "https://", "mailto:")
 _NOT_IN_URL = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]')  # percent-encoded: EPUBCheck refuses them raw (RSC-020)
 _BACK_LINKS = ("#footnote-ref-", "#endnote-ref-")  # mammoth's ↑ after a note: not the document's text
 OTHER_FORMATS = (".doc", ".wps", ".rtf", ".odt")
+NO_STRUCTURE = (0, "没有找到标题：文中没有“标题 1”样式、没有居中放大的标题行，也没有“☆ 标题”行，全文会排成一篇没有标题的文章。"
+                   "请在 Word 中把每篇文章的标题设为“标题 1”样式（或居中、加大字号），或在标题前加“☆”")
 NOT_WORD = "不是有效的 Word 文件（.docx），可能已损坏或只是改了扩展名：请在 Word 或 WPS 中打开后另存为 .docx。"
 
 
@@ -76,7 +81,8 @@ def read_docx(data: bytes, name: str) -> tuple[list[Line], str, tuple[tuple[int,
     media = _media_names(data, name)
     read = Read(name, media)
     try:
-        result = mammoth.convert_to_html(io.BytesIO(data), style_map=STYLE_MAP, external_file_access=False,
+        annotated, structured = annotate(data)
+        result = mammoth.convert_to_html(io.BytesIO(annotated), style_map=STYLE_MAP, external_file_access=False,
                                          convert_image=mammoth.images.img_element(lambda image: _keep(read, image)))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, ExpatError):  # what mammoth raises on a broken file
         raise SourceError(NOT_WORD, name) from None
@@ -85,7 +91,12 @@ def read_docx(data: bytes, name: str) -> tuple[list[Line], str, tuple[tuple[int,
             _element(read, element)
     if not "".join(read.texts).strip() and not read.images:
         raise SourceError("Word 文件中没有正文，请放入会刊正文。", name)
-    return read.lines, "\n".join(read.texts) + "\n", _notices(data)
+    notices = _notices(data) + (() if structured or _marked(read) else (NO_STRUCTURE,))
+    return read.lines, "\n".join(read.texts) + "\n", notices
+
+
+def _marked(read: Read) -> bool:
+    return any(line.role == "title" or (line.block is None and is_article_title(line.text)) for line in read.lines)
 
 
 def _media_names(data: bytes, name: str) -> dict[str, str]:

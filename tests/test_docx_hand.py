@@ -1,0 +1,80 @@
+"""Word files as secretaries write them: direct formatting only (GB/T 9704 habits), Word's
+automatic numbering, generated at test time by tests/docx_maker.py."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from conftest import build_clean, is_subsequence, visible_chars
+from test_pdf import outline_pages
+from typeset.check import check_bulletin
+from typeset.model import Heading, Paragraph
+from typeset.sources import load
+from typeset.sources.docx_numbering import chinese_counting, read_numbering
+
+sys.path.insert(0, str(Path(__file__).parent))
+from docx_maker import make_hand_formatted  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def hand(tmp_path_factory):
+    return make_hand_formatted(tmp_path_factory.mktemp("hand") / "会刊.docx")
+
+
+@pytest.fixture(scope="module")
+def hand_build(hand, tmp_path_factory):
+    return build_clean(hand[0], tmp_path_factory.mktemp("out"), ["pdf"])
+
+
+def test_titles_headings_and_numbering_come_from_direct_formatting(hand):
+    path, expected = hand
+    bulletin = load(path).bulletin
+    assert [a.title for a in bulletin.articles()] == expected["titles"]
+    headings = [(b.text, b.level) for b in bulletin.blocks() if isinstance(b, Heading)]
+    assert headings == expected["headings"]
+    paragraphs = [b.text for b in bulletin.blocks() if isinstance(b, Paragraph)]
+    assert all(text in paragraphs for text in expected["numbered_text"])
+    news = list(bulletin.articles())[-1]
+    assert [item.heading for item in news.items] == expected["news"]
+
+
+def test_a_hand_formatted_issue_checks_clean(hand):
+    findings = check_bulletin(load(hand[0]).bulletin, fonts=False).findings
+    assert [(f.rule, f.message) for f in findings] == []
+
+
+def test_a_hand_formatted_issue_builds_with_every_title_and_heading_in_the_outline(hand, hand_build):
+    _, expected = hand
+    reader = pypdf.PdfReader(hand_build.files["pdf"])
+    outline = [title for title, _level, _page in outline_pages(reader)]
+    assert outline == expected["titles"][:-1] + ["协会动态"] + expected["news"]  # sub-headings are not bookmarked
+    text = visible_chars("".join(page.extract_text() for page in reader.pages), drop="")
+    headings = [heading for heading, _ in expected["headings"]]
+    printed = visible_chars("".join(expected["titles"][:1] + headings + ["①完成年检", "2、会费标准按章程执行。"]), drop="")
+    assert is_subsequence(printed, text)
+
+
+@pytest.mark.parametrize("number, shown", [(1, "一"), (10, "十"), (12, "十二"), (20, "二十"), (99, "九十九"), (105, "一百零五")])
+def test_chinese_counting_as_word_shows_it(number, shown):
+    assert chinese_counting(number) == shown
+
+
+def test_levels_restart_under_their_parent_and_a_start_override_restarts_a_list():
+    from lxml import etree
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    root = etree.fromstring(
+        f'<w:numbering xmlns:w="{w}"><w:abstractNum w:abstractNumId="1">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>'
+        '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimalFullWidth"/><w:lvlText w:val="%1.%3"/></w:lvl>'
+        '</w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="1"/></w:num>'
+        '<w:num w:numId="2"><w:abstractNumId w:val="1"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
+        '</w:numbering>')
+    numbering = read_numbering(root)
+    shown = [numbering.label(num, level) for num, level in [("1", 0), ("1", 1), ("1", 1), ("1", 0), ("1", 1), ("1", 2), ("2", 0)]]
+    assert shown == ["一、", "（一）", "（二）", "二、", "（一）", "二.１ ", "一、"]
