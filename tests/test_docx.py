@@ -17,7 +17,7 @@ import pytest
 
 from conftest import build_clean, is_subsequence, visible_chars
 from test_epub import Epub
-from typeset.check import check_bulletin, fix_sources
+from typeset.check import all_changes, check_bulletin, fix_sources
 from typeset.errors import SourceError
 from typeset.model import Figure, Heading, Item, Mark, Paragraph, Run, Table, runs
 from typeset.resources import sample_issue_dir
@@ -154,17 +154,34 @@ def _simple_docx(path: Path, *paragraphs: str) -> Path:
     return path
 
 
-def test_check_points_at_paragraphs_and_fix_refuses_word(tmp_path):
+def test_check_points_at_paragraphs_and_fix_lists_word_findings_for_hand_correction(tmp_path):
     folder = tmp_path / "issue"
     shutil.copytree(sample_issue_dir(), folder)
     _simple_docx(folder / "02-动态.docx", "☆ 秘书处消息", "会议很成功,大家都满意。")
+    (folder / "03-其他.txt").write_text("☆ 其他消息\n会员大会很好,大家满意。\n", encoding="utf-8")
     bulletin = load(folder).bulletin
     found = [str(f) for f in check_bulletin(bulletin, fonts=False).findings if f.file == "02-动态.docx"]
     assert found and found[0].startswith("02-动态.docx:第2段（“会议很成功,大家都满意。”）")
     before = (folder / "02-动态.docx").read_bytes()
-    with pytest.raises(SourceError, match="Word 文件不自动修正"):
-        fix_sources(bulletin)
-    assert (folder / "02-动态.docx").read_bytes() == before
+    fixes = fix_sources(bulletin)
+    assert (folder / "02-动态.docx").read_bytes() == before, "the Word original is never rewritten"
+    assert (folder / "03-其他.txt").read_text(encoding="utf-8") == "☆ 其他消息\n会员大会很好，大家满意。\n"
+    assert "03-其他.txt:2:7  “,” → “，”" in [str(c) for c in all_changes(fixes)]
+    assert not [c for c in all_changes(fixes) if c.file.endswith(".docx")]
+    (listed,) = [str(fix) for fix in fixes if fix.by_hand]
+    assert listed.startswith("02-动态.docx：1 处请在 Word 中手工修改") and "02-动态.docx:2:6  “,” → “，”" in listed
+
+
+def test_articles_a_word_file_titles_are_not_untitled_in_a_mixed_folder(tmp_path):
+    folder = tmp_path / "issue"
+    shutil.copytree(sample_issue_dir(), folder)
+    document = docx.Document()
+    for title in ("理事会召开", "秘书处消息"):
+        document.add_heading(title, level=1)
+        document.add_paragraph(f"{title}的正文。")
+    document.save(folder / "02-动态.docx")
+    rules = [f.rule for f in check_bulletin(load(folder).bulletin, fonts=False).findings]
+    assert "untitled-text" not in rules and "no-article" not in rules
 
 
 def test_folder_mixes_text_and_word_sections_in_name_order(tmp_path):
