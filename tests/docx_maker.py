@@ -232,3 +232,39 @@ def make_hand_formatted(path: Path) -> tuple[Path, dict]:
         "news": [f"{k}、{title}" for k, title in enumerate(news, 1)],
     }
     return path, expected
+
+
+def add_notes(document, notes: dict[int, str], kind: str = "footnote") -> None:
+    """A footnotes (or endnotes) part holding ``notes`` (id → text), as Word writes it."""
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    separators = "".join(f'<w:{kind} w:type="{t}" w:id="{k}"><w:p><w:r><w:{t}/></w:r></w:p></w:{kind}>'
+                         for k, t in ((-1, "separator"), (0, "continuationSeparator")))
+    own = "".join(f'<w:{kind} w:id="{k}"><w:p><w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:{kind}Ref/></w:r>'
+                  f'<w:r><w:t xml:space="preserve"> {text}</w:t></w:r></w:p></w:{kind}>' for k, text in notes.items())
+    xml = f'<w:{kind}s {NS}>{separators}{own}</w:{kind}s>'.encode()
+    part = Part(PackURI(f"/word/{kind}s.xml"),
+                f"application/vnd.openxmlformats-officedocument.wordprocessingml.{kind}s+xml", xml, document.part.package)
+    document.part.relate_to(part, RT.FOOTNOTES if kind == "footnote" else RT.ENDNOTES)
+
+
+def note_reference(paragraph, number: int, kind: str = "footnote") -> None:
+    paragraph._p.append(parse_xml(f'<w:r {NS}><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+                                  f'<w:{kind}Reference w:id="{number}"/></w:r>'))
+
+
+def make_with_notes(path: Path) -> Path:
+    """Three hand-formatted articles; the first cites a footnote, the second an endnote."""
+    document = docx.Document()
+    for n, title in enumerate(["协会召开年会", "会员风采", "秘书处通知"]):
+        hand_paragraph(document, title, XIAOBIAOSONG, 22, centred=True)
+        paragraph = hand_paragraph(document, f"{title}的正文")
+        if n < 2:
+            note_reference(paragraph, n + 1, "footnote" if n == 0 else "endnote")
+        paragraph.add_run("。")
+        hand_paragraph(document, f"{title}的第二段。")
+    add_notes(document, {1: "年会于2026年1月10日在杭州举行。"})
+    add_notes(document, {2: "详见协会网站会员专栏。"}, kind="endnote")
+    document.save(path)
+    return path

@@ -300,9 +300,10 @@ def test_real_word_picture_and_table():
     assert [b.text for b in bulletin.blocks() if isinstance(b, Paragraph)] == ["Above", "Below"]
 
 
-def test_real_word_footnotes_keep_their_text_without_back_links():
-    text = [b.text for b in _real("footnotes.docx").blocks()]
-    assert text == ["Ouch[1].[2]", "A tachyon walks into a bar.", "Fin."]
+def test_real_word_footnotes_are_notes_of_their_article_without_back_links():
+    (article,) = _real("footnotes.docx").articles()
+    assert [b.text for b in article.blocks] == ["Ouch[1].[2]"]
+    assert [(n.label, n.text) for n in article.notes] == [("1", "A tachyon walks into a bar."), ("2", "Fin.")]
 
 
 def test_bullets_become_items_and_only_caption_like_text_captions_a_picture(tmp_path):

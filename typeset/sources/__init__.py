@@ -16,6 +16,7 @@ from typeset.resources import sample_issue_dir
 from typeset.sources.confine import confined, inside, same_file
 from typeset.sources.decode import decode
 from typeset.sources.docx import OTHER_FORMATS, other_format_message, read_docx
+from typeset.sources.docx_notes import attach, numbered
 from typeset.sources.text import BLANKS, read_articles, read_lines
 
 __all__ = ["Loaded", "load", "read_source_file", "section_title"]
@@ -45,8 +46,8 @@ def read_section(path: Path, root: Path) -> tuple[SourceFile, tuple[Article, ...
     src = read_source_file(path, root)
     if src.encoding != "docx":
         return src, read_articles(src.text, src.name)
-    lines, text, notices = read_docx(src.raw, src.name)
-    return replace(src, text=text, notices=notices), read_lines(lines, src.name)
+    lines, text, notices, notes = read_docx(src.raw, src.name)
+    return replace(src, text=text, notices=notices), attach(read_lines(lines, src.name), notes)
 
 
 def read_source_file(path: Path, root: Path) -> SourceFile:
@@ -232,7 +233,7 @@ def number_nodes(sections: tuple[Section, ...]) -> tuple[Section, ...]:
         aid = f"a{counter['a']}"
         own = blocks(art.blocks)
         items = tuple(replace(it, id=f"{aid}-{k}", blocks=blocks(it.blocks)) for k, it in enumerate(art.items, 1))
-        return replace(art, id=aid, blocks=own, items=items)
+        return numbered(replace(art, id=aid, blocks=own, items=items))
 
     return tuple(
         replace(sec, id=f"s{k}", articles=tuple(article(a) for a in sec.articles))

@@ -10,7 +10,9 @@ apart); this module reads that HTML:
 - pictures (inline or floating) → figures, their bytes named ``文件.docx#word/media/…``;
 - tables → ``Table`` (header: the rows marked to repeat, else the first row);
 - bold runs and hyperlinks → inline marks; font, size and colour are dropped;
-- a bulleted list's entries → items (like ``*``); footnotes → paragraphs at the end;
+- a bulleted list's entries → items (like ``*``); footnotes and endnotes → notes (``Note``),
+  their references ``[1]`` marked (``note``) so the note closes the article that cites it;
+- direct formatting and Word's automatic numbering: see ``docx_format``;
 - everything else is text for the text conventions (☆, 一、, 一是, *, news numbering).
 
 Paragraph N of the document (non-empty, table cells included) is line N of the ``SourceFile``
@@ -27,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from xml.parsers.expat import ExpatError
 
 from typeset.errors import SourceError
-from typeset.model import Cell, Figure, Mark, Origin, Picture, Table
+from typeset.model import Cell, Figure, Mark, Note, Origin, Picture, Table
 from typeset.sources.docx_format import HEADING_STYLES, TITLE_STYLE, annotate
 from typeset.sources.text import BLANKS, Line, is_article_title
 
@@ -47,6 +49,7 @@ _REVISION = re.compile(rb"<w:(ins|del|moveFrom|moveTo)\b")
 _LINK_SCHEMES = ("http://", "https://", "mailto:")
 _NOT_IN_URL = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]')  # percent-encoded: EPUBCheck refuses them raw (RSC-020)
 _BACK_LINKS = ("#footnote-ref-", "#endnote-ref-")  # mammoth's ↑ after a note: not the document's text
+_NOTE_REFS = ("#footnote-", "#endnote-")
 OTHER_FORMATS = (".doc", ".wps", ".rtf", ".odt")
 NO_STRUCTURE = (0, "没有找到标题：文中没有“标题 1”样式、没有居中放大的标题行，也没有“☆ 标题”行，全文会排成一篇没有标题的文章。"
                    "请在 Word 中把每篇文章的标题设为“标题 1”样式（或居中、加大字号），或在标题前加“☆”")
@@ -62,6 +65,7 @@ class Read:
     lines: list[Line] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     images: list[bytes] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
     def number(self, text: str) -> int:
         self.texts.append(text)
@@ -73,8 +77,9 @@ def other_format_message(suffix: str) -> str:
             "保存类型选“Word 文档（*.docx）”，再用 .docx 文件排版。")
 
 
-def read_docx(data: bytes, name: str) -> tuple[list[Line], str, tuple[tuple[int, str], ...]]:
-    """The paragraphs of a .docx, its text (one paragraph a line) and what check should say."""
+def read_docx(data: bytes, name: str) -> tuple[list[Line], str, tuple[tuple[int, str], ...], list[Note]]:
+    """The paragraphs of a .docx, its text (one paragraph a line), what check should say and
+    its notes (footnotes, endnotes)."""
     import mammoth
     from lxml import html
 
@@ -92,7 +97,7 @@ def read_docx(data: bytes, name: str) -> tuple[list[Line], str, tuple[tuple[int,
     if not "".join(read.texts).strip() and not read.images:
         raise SourceError("Word 文件中没有正文，请放入会刊正文。", name)
     notices = _notices(data) + (() if structured or _marked(read) else (NO_STRUCTURE,))
-    return read.lines, "\n".join(read.texts) + "\n", notices
+    return read.lines, "\n".join(read.texts) + "\n", notices, read.notes
 
 
 def _marked(read: Read) -> bool:
@@ -147,6 +152,9 @@ def _element(read: Read, element) -> None:
         _text_line(read, element, role="title")
     elif tag in ("h2", "h3"):
         _text_line(read, element, role="heading", level=int(tag[1]) - 1)
+    elif tag == "ol" and _are_notes(element):
+        for item in element.iterchildren("li"):
+            _note(read, item)
     elif tag in ("ul", "ol"):
         for item in element.iterchildren("li"):
             _paragraph(read, item, role="item" if tag == "ul" else "")
@@ -156,6 +164,20 @@ def _element(read: Read, element) -> None:
         _table(read, element)
     else:
         _paragraph(read, element)
+
+
+def _are_notes(element) -> bool:
+    return any(li.get("id", "").startswith(("footnote-", "endnote-")) for li in element.iterchildren("li"))
+
+
+def _note(read: Read, item) -> None:
+    """One footnote or endnote: its paragraphs (each counted) joined like a cell's."""
+    texts = [inline(p) for p in (item.findall("p") or [item])]
+    numbers = [read.number(text) for text, _ in texts if text]
+    key = item.get("id", "")
+    cell = _cell(texts)
+    origin = Origin(read.name, numbers[0] if numbers else read.number(""))
+    read.notes.append(Note(key.rsplit("-", 1)[-1], cell.text, origin, key=key, marks=cell.marks))
 
 
 def _paragraph(read: Read, element, role: str = "") -> None:
@@ -229,14 +251,14 @@ def _cell(texts: list[tuple[str, tuple[Mark, ...]]]) -> Cell:
 def inline(element) -> tuple[str, tuple[Mark, ...]]:
     """An element's text, indent and trailing blanks left out, with its bold and link marks."""
     pieces = list(_pieces(element, False, ""))
-    text = "".join(piece for piece, _, _ in pieces)
+    text = "".join(piece for piece, _, _, _ in pieces)
     indent = len(text) - len(text.lstrip(BLANKS))
     stripped = text.strip(BLANKS)
     marks, pos = [], -indent
-    for piece, strong, href in pieces:
-        for kind, on in (("strong", strong), ("link", href)):
+    for piece, strong, href, note in pieces:
+        for kind, on in (("strong", strong), ("link", href), ("note", note)):
             if on:
-                _extend(marks, Mark(max(pos, 0), min(pos + len(piece), len(stripped)), kind, href if kind == "link" else ""))
+                _extend(marks, Mark(max(pos, 0), min(pos + len(piece), len(stripped)), kind, "" if kind == "strong" else on))
         pos += len(piece)
     return stripped, tuple(m for m in marks if m.end > m.start)
 
@@ -254,16 +276,19 @@ def _url(href: str) -> str:
     return _NOT_IN_URL.sub(lambda match: "".join(f"%{byte:02X}" for byte in match.group().encode()), href.strip())
 
 
-def _pieces(element, strong: bool, href: str):
-    """(text, bold, link) pieces in order; pictures, nested lists and tables are not text here."""
+def _pieces(element, strong: bool, href: str, note: str = ""):
+    """(text, bold, link, note key) pieces in order; pictures, nested lists and tables are not text here."""
     if element.text:
-        yield element.text.replace("\n", ""), strong, href
+        yield element.text.replace("\n", ""), strong, href, note
     for child in element:
-        if child.tag == "a" and child.get("href", "").startswith(_BACK_LINKS):
+        target = child.get("href", "") if child.tag == "a" else ""
+        if target.startswith(_BACK_LINKS):
             pass
+        elif target.startswith(_NOTE_REFS):
+            yield from _pieces(child, strong, "", target[1:])
         elif child.tag not in ("img", "ul", "ol", "table") and isinstance(child.tag, str):
-            link = _url(child.get("href", "")) if child.tag == "a" else ""
+            link = _url(target)
             yield from _pieces(child, strong or child.tag in ("strong", "b"),
-                               link if link.startswith(_LINK_SCHEMES) else href)
+                               link if link.startswith(_LINK_SCHEMES) else href, note)
         if child.tail:
-            yield child.tail.replace("\n", ""), strong, href
+            yield child.tail.replace("\n", ""), strong, href, note
