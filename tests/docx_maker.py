@@ -268,3 +268,58 @@ def make_with_notes(path: Path) -> Path:
     add_notes(document, {2: "详见协会网站会员专栏。"}, kind="endnote")
     document.save(path)
     return path
+
+
+def _box(document, paragraph, text: str, font: str, size: float) -> None:
+    """A text box anchored in ``paragraph`` holding one centred line (DrawingML + VML copy)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    holder = docx.Document()  # a throw-away paragraph formatted like hand_paragraph, moved into the box
+    inner_paragraph = hand_paragraph(holder, text, font, size, centred=True)
+    assert inner_paragraph.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    inner = f'<w:txbxContent {NS}>{etree_string(inner_paragraph._p)}</w:txbxContent>'
+    paragraph._p.append(parse_xml(
+        f'<w:r {NS}><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor>'
+        f'<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+        f'<wps:wsp><wps:txbx>{inner}</wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing>'
+        f'</mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>{inner}</v:textbox></v:shape></w:pict>'
+        f'</mc:Fallback></mc:AlternateContent></w:r>'))
+
+
+def etree_string(element) -> str:
+    from lxml import etree
+
+    text = etree.tostring(element, encoding="unicode")
+    return re.sub(r'\s+xmlns:\w+="[^"]*"', "", text)
+
+
+def _bordered(document, text: str):
+    """A one-cell table with borders (the 印发 line of a 公文's 版记)."""
+    table = document.add_table(rows=1, cols=1)
+    table.style = document.styles["Table Grid"]
+    cell = table.rows[0].cells[0]
+    cell.paragraphs[0].text = ""
+    _look(cell.paragraphs[0].add_run(text), FANGSONG, 14)
+    return table
+
+
+MINUTES_TITLE, DOC_NUMBER = "杭州市某某行业协会会议纪要", "〔2026〕12号"
+ISSUED = "杭州市某某行业协会秘书处\u3000\u3000\u3000\u30002026年3月2日印发"
+
+
+def make_minutes(path: Path) -> tuple[Path, list[str]]:
+    """A 会议纪要 as a 公文 template lays it out: the 版头 in a text box (小标宋, red, 26 pt), the
+    发文字号 under it, 一、 headings in 黑体, and the 印发 line in a bordered one-cell table.
+    Returns the file and every text it holds, in reading order."""
+    document = docx.Document()
+    _box(document, document.add_paragraph(), MINUTES_TITLE, XIAOBIAOSONG, 26)
+    hand_paragraph(document, DOC_NUMBER, FANGSONG, 16, centred=True)
+    body = ["2026年3月1日，协会在杭州召开三届五次理事会，会长主持会议。", "一、审议通过年度工作报告",
+            "会议认为，过去一年协会围绕服务会员开展了大量工作。", "二、研究部署下一步工作",
+            "会议要求各会员单位按时报送统计数据。", "参加人员：全体理事。"]
+    for text in body:
+        heading = text.startswith(("一、", "二、"))
+        hand_paragraph(document, text, HEITI if heading else FANGSONG, 16)
+    _bordered(document, ISSUED)
+    document.save(path)
+    return path, [MINUTES_TITLE, DOC_NUMBER, *body, ISSUED]

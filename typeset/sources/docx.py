@@ -30,7 +30,7 @@ from xml.parsers.expat import ExpatError
 
 from typeset.errors import SourceError
 from typeset.model import Cell, Figure, Mark, Note, Origin, Picture, Table
-from typeset.sources.docx_format import HEADING_STYLES, TITLE_STYLE, annotate
+from typeset.sources.docx_format import DOC_NUMBER, HEADING_STYLES, TITLE_STYLE, annotate
 from typeset.sources.text import BLANKS, Line, is_article_title
 
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024  # every member, pictures included
@@ -50,6 +50,7 @@ _LINK_SCHEMES = ("http://", "https://", "mailto:")
 _NOT_IN_URL = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]')  # percent-encoded: EPUBCheck refuses them raw (RSC-020)
 _BACK_LINKS = ("#footnote-ref-", "#endnote-ref-")  # mammoth's ↑ after a note: not the document's text
 _NOTE_REFS = ("#footnote-", "#endnote-")
+_ISSUED = re.compile(r"(?:印发|印制)[\s\u3000]*$")
 OTHER_FORMATS = (".doc", ".wps", ".rtf", ".odt")
 NO_STRUCTURE = (0, "没有找到标题：文中没有“标题 1”样式、没有居中放大的标题行，也没有“☆ 标题”行，全文会排成一篇没有标题的文章。"
                    "请在 Word 中把每篇文章的标题设为“标题 1”样式（或居中、加大字号），或在标题前加“☆”")
@@ -96,8 +97,17 @@ def read_docx(data: bytes, name: str) -> tuple[list[Line], str, tuple[tuple[int,
             _element(read, element)
     if not "".join(read.texts).strip() and not read.images:
         raise SourceError("Word 文件中没有正文，请放入会刊正文。", name)
+    _doc_number_under_title(read.lines)
     notices = _notices(data) + (() if structured or _marked(read) else (NO_STRUCTURE,))
     return read.lines, "\n".join(read.texts) + "\n", notices, read.notes
+
+
+def _doc_number_under_title(lines: list[Line]) -> None:
+    """A 发文字号 read before its 版头 (a text box anchored lower down) goes under it, so it
+    opens that article instead of closing the one before."""
+    for k in range(len(lines) - 1):
+        if DOC_NUMBER.match(lines[k].text) and lines[k + 1].role == "title":
+            lines[k], lines[k + 1] = lines[k + 1], lines[k]
 
 
 def _marked(read: Read) -> bool:
@@ -219,7 +229,24 @@ def _text_line(read: Read, element, role: str = "", level: int = 0) -> None:
         read.lines.append(Line(read.number(text), text, role=role, level=level, marks=kept))
 
 
+def _issuing_lines(read: Read, element) -> bool:
+    """A 公文's 版记 set as a small bordered table (``…秘书处　2026年3月2日印发``, perhaps a
+    抄送 row above it) → one paragraph a row at the article's foot, flowing with its text."""
+    rows = element.findall(".//tr")
+    cells = [[inline(p) for td in tr.iterchildren("td", "th") for p in (td.findall("p") or [td])] for tr in rows]
+    if not rows or len(rows) > 3 or not any(_ISSUED.search(text) for row in cells for text, _ in row):
+        return False
+    for row in cells:
+        texts = [text for text, _ in row if text]
+        numbers = [read.number(text) for text in texts]
+        if texts:
+            read.lines.append(Line(numbers[0], "\u3000\u3000".join(texts)))
+    return True
+
+
 def _table(read: Read, element) -> None:
+    if _issuing_lines(read, element):
+        return
     rows, first = [], 0
     for tr in element.iter("tr"):
         cells = []

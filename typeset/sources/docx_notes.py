@@ -18,12 +18,15 @@ def attach(articles: tuple[Article, ...], notes: list[Note]) -> tuple[Article, .
     if not notes or not articles:
         return articles
     placed: dict[str, int] = {}
+    labels: dict[str, str] = {}
     for index, article in enumerate(articles):
-        for key in _cited(article):
+        for key, shown in _cited(article):
             placed.setdefault(key, index)
+            labels.setdefault(key, shown.strip("[]［］ "))
     owned: list[list[Note]] = [[] for _ in articles]
     for note in notes:
-        owned[placed.get(note.key, len(articles) - 1)].append(note)
+        labelled = replace(note, label=labels.get(note.key) or note.label)  # the number the reference shows
+        owned[placed.get(note.key, len(articles) - 1)].append(labelled)
     return tuple(replace(a, notes=tuple(own)) if own else a for a, own in zip(articles, owned))
 
 
@@ -37,17 +40,18 @@ def numbered(article: Article) -> Article:
     return replace(article, notes=notes, blocks=_pointed(article.blocks, ids), items=items)
 
 
-def _cited(article: Article) -> Iterable[str]:
+def _cited(article: Article) -> Iterable[tuple[str, str]]:
+    """(note key, the reference as shown: ``[1]``) for every reference in the article."""
     blocks = list(article.blocks) + [b for item in article.items for b in item.blocks]
     for block in blocks:
-        for marks in _mark_sets(block):
-            yield from (m.href for m in marks if m.kind == "note")
+        for text, marks in _marked_texts(block):
+            yield from ((m.href, text[m.start:m.end]) for m in marks if m.kind == "note")
 
 
-def _mark_sets(block: Block) -> list[tuple[Mark, ...]]:
+def _marked_texts(block: Block) -> list[tuple[str, tuple[Mark, ...]]]:
     if isinstance(block, Table):
-        return [cell.marks for row in block.rows for cell in row]
-    return [block.marks] if isinstance(block, (Paragraph, Item)) else []
+        return [(cell.text, cell.marks) for row in block.rows for cell in row]
+    return [(block.text, block.marks)] if isinstance(block, (Paragraph, Item)) else []  # marks span lead + body
 
 
 def _pointed(blocks: tuple[Block, ...], ids: dict[str, str]) -> tuple[Block, ...]:
