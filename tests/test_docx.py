@@ -195,8 +195,15 @@ def test_folder_mixes_text_and_word_sections_in_name_order(tmp_path):
     assert [(s.title, s.articles[0].title) for s in bulletin.sections] == [("要闻", "文本文章"), ("动态", "文档文章")]
 
 
+@pytest.fixture
+def no_libreoffice(monkeypatch):
+    import typeset.sources as sources
+
+    monkeypatch.setattr(sources, "converter", lambda: None)
+
+
 @pytest.mark.parametrize("suffix", [".doc", ".wps", ".rtf", ".odt"])
-def test_other_word_formats_say_how_to_save_as_docx(tmp_path, suffix):
+def test_other_word_formats_say_how_to_save_as_docx(tmp_path, suffix, no_libreoffice):
     path = tmp_path / f"会刊{suffix}"
     path.write_bytes(b"\xd0\xcf\x11\xe0 old format")
     with pytest.raises(SourceError, match=r"另存为.*docx") as caught:
@@ -204,7 +211,7 @@ def test_other_word_formats_say_how_to_save_as_docx(tmp_path, suffix):
     assert "\n" not in caught.value.message and suffix in caught.value.message
 
 
-def test_a_doc_in_an_issue_folder_is_not_silently_skipped(tmp_path):
+def test_a_doc_in_an_issue_folder_is_not_silently_skipped(tmp_path, no_libreoffice):
     folder = tmp_path / "issue"
     shutil.copytree(sample_issue_dir(), folder)
     (folder / "02-动态.doc").write_bytes(b"old")

@@ -37,11 +37,18 @@ def converter() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003 and WPS files
+_MAGIC = {".doc": (_OLE2,), ".wps": (_OLE2,), ".rtf": (b"{\\rtf",), ".odt": (b"PK\x03\x04",)}
+
+
 def to_docx(data: bytes, suffix: str, name: str) -> bytes:
-    """The bytes of a .doc/.wps/.rtf/.odt file converted to .docx (``name`` for messages)."""
+    """The bytes of a .doc/.wps/.rtf/.odt file converted to .docx (``name`` for messages).
+    A file that does not begin like its format is refused before LibreOffice sees it (it would
+    read anything else as plain text)."""
     program = converter()
-    if program is None:
-        raise SourceError(f"{suffix} 转换需要 LibreOffice", name)
+    if program is None or not data.lstrip(b"\xef\xbb\xbf").startswith(_MAGIC[suffix]) or (
+            suffix == ".odt" and b"application/vnd.oasis.opendocument.text" not in data[:200]):
+        raise SourceError(_failed(suffix), name)
     with tempfile.TemporaryDirectory(prefix="huikan-convert-") as work:
         folder = Path(work)
         source = folder / f"source{suffix}"

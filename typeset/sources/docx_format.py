@@ -39,6 +39,7 @@ _NOT_TITLE = re.compile(r"(?:印发|印制)$|^\d{4}\s*年\s*\d{1,2}\s*月|^[（(
 _HEADING = {1: re.compile(r"^[一二三四五六七八九十]+、"), 2: re.compile(r"^[（(][一二三四五六七八九十]+[）)]")}
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=False)
 _MC_CHOICE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Choice"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ def annotate(data: bytes) -> tuple[bytes, bool]:
     if body is None:
         return data, False
     styles = _read_styles(styles_root)
+    _text_boxes_in_fallback(body)
     paragraphs = list(body.iter(f"{W}p"))
     for p in paragraphs:
         _number(p, styles, numbering)
@@ -193,6 +195,24 @@ def _number(p, styles: Styles, numbering) -> None:
         run = etree.fromstring(f'<w:r xmlns:w="{W[1:-1]}"><w:t xml:space="preserve"></w:t></w:r>')
         run[0].text = label
         p.insert(1 if ppr is not None else 0, run)
+
+
+def _text_boxes_in_fallback(body) -> None:
+    """mammoth reads only an ``mc:Fallback``; LibreOffice writes a text box's text only in the
+    ``mc:Choice`` (DrawingML) and an empty VML shape as the fallback. Such a fallback gets a
+    copy of the text box, so its text (a 版头, a notice) is read."""
+    for choice in list(body.iter(_MC_CHOICE)):
+        fallback = choice.getnext()
+        boxes = list(choice.iter(f"{W}txbxContent"))
+        if fallback is None or fallback.tag != _MC_FALLBACK or not boxes or next(fallback.iter(f"{W}txbxContent"), None) is not None:
+            continue
+        for child in list(fallback):
+            fallback.remove(child)
+        pict = etree.SubElement(fallback, f"{W}pict")
+        shape = etree.SubElement(pict, "{urn:schemas-microsoft-com:vml}shape")
+        textbox = etree.SubElement(shape, "{urn:schemas-microsoft-com:vml}textbox")
+        for box in boxes:
+            textbox.append(copy.deepcopy(box))
 
 
 def _in_choice(element) -> bool:
