@@ -78,3 +78,22 @@ def test_levels_restart_under_their_parent_and_a_start_override_restarts_a_list(
     numbering = read_numbering(root)
     shown = [numbering.label(num, level) for num, level in [("1", 0), ("1", 1), ("1", 1), ("1", 0), ("1", 1), ("1", 2), ("2", 0)]]
     assert shown == ["一、", "（一）", "（二）", "二、", "（一）", "二.１ ", "一、"]
+
+
+def test_a_title_set_over_two_lines_is_one_title_and_captions_are_not_titles(tmp_path):
+    import docx
+
+    from docx_maker import HEITI, XIAOBIAOSONG, hand_paragraph
+
+    document = docx.Document()
+    hand_paragraph(document, "关于开展会员走访工作的", XIAOBIAOSONG, 22, centred=True)
+    hand_paragraph(document, "通知", XIAOBIAOSONG, 22, centred=True)
+    hand_paragraph(document, "正文。")
+    hand_paragraph(document, "表1 会员单位名单", HEITI, 16, centred=True)
+    hand_paragraph(document, "附件：名单", HEITI, 16, centred=True)
+    document.save(tmp_path / "x.docx")
+    source, = load(tmp_path / "x.docx").bulletin.sources
+    (article,) = load(tmp_path / "x.docx").bulletin.articles()
+    assert article.title == "关于开展会员走访工作的通知"
+    assert [b.text for b in article.blocks] == ["正文。", "表1 会员单位名单", "附件：名单"]
+    assert source.text.splitlines()[:2] == ["关于开展会员走访工作的", "通知"], "paragraph numbers stay as in Word"

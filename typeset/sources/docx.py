@@ -41,7 +41,7 @@ STYLE_MAP = "\n".join([
     "p[style-name='标题 2'] => h2:fresh", "p[style-name='标题 3'] => h3:fresh",
     "p[style-name='Caption'] => p.caption:fresh", "p[style-name='caption'] => p.caption:fresh",
     "p[style-name='题注'] => p.caption:fresh",
-    f"p[style-name='{TITLE_STYLE}'] => h1:fresh",
+    f"p[style-name='{TITLE_STYLE}'] => h1.formatted:fresh",
     *(f"p[style-name='{name}'] => h{level + 1}:fresh" for level, name in HEADING_STYLES.items()),
 ])
 _CAPTION_TEXT = re.compile(r"^图(?:[\s\u3000：:为]|[0-9０-９一二三四五六七八九十]+)")  # 图1 图 图为…, not 图书…
@@ -67,6 +67,7 @@ class Read:
     texts: list[str] = field(default_factory=list)
     images: list[bytes] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    formatted_title: bool = False  # the last title came from direct formatting
 
     def number(self, text: str) -> int:
         self.texts.append(text)
@@ -158,8 +159,11 @@ def _notices(data: bytes) -> tuple[tuple[int, str], ...]:
 
 def _element(read: Read, element) -> None:
     tag = element.tag
+    if tag == "h1" and _continues_title(read, element):
+        return
     if tag == "h1":
         _text_line(read, element, role="title")
+        read.formatted_title = "formatted" in element.get("class", "")
     elif tag in ("h2", "h3"):
         _text_line(read, element, role="heading", level=int(tag[1]) - 1)
     elif tag == "ol" and _are_notes(element):
@@ -174,6 +178,20 @@ def _element(read: Read, element) -> None:
         _table(read, element)
     else:
         _paragraph(read, element)
+
+
+def _continues_title(read: Read, element) -> bool:
+    """A title set by hand over two paragraphs (``关于……的`` / ``通知``) is one title: a
+    formatted title line right after another is joined to it (its paragraph still counted)."""
+    last = read.lines[-1] if read.lines else None
+    if "formatted" not in element.get("class", "") or not read.formatted_title or last is None or last.role != "title":
+        return False
+    text, _ = inline(element)
+    if text and last.number == len(read.texts):
+        read.lines[-1] = replace(last, text=last.text + text)
+        read.number(text)
+        return True
+    return False
 
 
 def _are_notes(element) -> bool:

@@ -35,7 +35,8 @@ TITLE_MAX_CHARS = 50
 HEADING_MAX_CHARS = 40
 LARGER = 1.2
 DOC_NUMBER = re.compile(r"^[\w\u3400-\u9fff]{0,12}[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*\d{1,4}\s*号$")
-_NOT_TITLE = re.compile(r"(?:印发|印制)$|^\d{4}\s*年\s*\d{1,2}\s*月|^[（(].*[）)]$|[。；，：]$")
+_NOT_TITLE = re.compile(r"(?:印发|印制)$|^\d{4}\s*年\s*\d{1,2}\s*月|^[（(].*[）)]$|[。；，：]$"
+                        r"|^(?:图|表|附表|附图)\s*[0-9０-９一二三四五六七八九十]|^附\s*件")
 _HEADING = {1: re.compile(r"^[一二三四五六七八九十]+、"), 2: re.compile(r"^[（(][一二三四五六七八九十]+[）)]")}
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=False)
 _MC_CHOICE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Choice"
