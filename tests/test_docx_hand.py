@@ -97,3 +97,23 @@ def test_a_title_set_over_two_lines_is_one_title_and_captions_are_not_titles(tmp
     assert article.title == "关于开展会员走访工作的通知"
     assert [b.text for b in article.blocks] == ["正文。", "表1 会员单位名单", "附件：名单"]
     assert source.text.splitlines()[:2] == ["关于开展会员走访工作的", "通知"], "paragraph numbers stay as in Word"
+
+
+def test_a_linked_picture_is_reported_not_lost_silently(tmp_path):
+    import io
+
+    import docx
+
+    from docx_maker import png
+
+    document = docx.Document()
+    document.add_heading("图片", level=1)
+    document.add_paragraph().add_run().add_picture(io.BytesIO(png()))
+    blip = document.paragraphs[-1]._p.xpath(".//a:blip")[0]
+    rid = document.part.relate_to("file:///C:/照片/会场.jpg", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image",
+                                  is_external=True)
+    blip.set("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}link", rid)
+    del blip.attrib["{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"]
+    document.save(tmp_path / "x.docx")
+    said = [f.message for f in check_bulletin(load(tmp_path / "x.docx").bulletin, fonts=False).findings]
+    assert [m for m in said if "链接到文件" in m] == [next(m for m in said if "1 张" in m)]

@@ -46,6 +46,7 @@ STYLE_MAP = "\n".join([
 ])
 _CAPTION_TEXT = re.compile(r"^图(?:[\s\u3000：:为]|[0-9０-９一二三四五六七八九十]+)")  # 图1 图 图为…, not 图书…
 _REVISION = re.compile(rb"<w:(ins|del|moveFrom|moveTo)\b")
+_LINKED_PICTURE = re.compile(rb"<a:blip\b(?![^>]*\br:embed=)[^>]*\br:link=")  # linked, not stored in the file
 _LINK_SCHEMES = ("http://", "https://", "mailto:")
 _NOT_IN_URL = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]')  # percent-encoded: EPUBCheck refuses them raw (RSC-020)
 _BACK_LINKS = ("#footnote-ref-", "#endnote-ref-")  # mammoth's ↑ after a note: not the document's text
@@ -154,6 +155,10 @@ def _notices(data: bytes) -> tuple[tuple[int, str], ...]:
         notices.append((0, "文档中有未接受的修订：已按“全部接受”排版（保留插入，删去删除）。请在 Word 中接受或拒绝修订后再定稿（PDF/A 存档版附的原文件里仍有被删去的文字）"))
     if b"<w:comment " in comments:
         notices.append((0, "文档中有批注：批注不排入会刊，已略去（PDF/A 存档版附的原文件里仍有批注）"))
+    linked = len(_LINKED_PICTURE.findall(body))
+    if linked:
+        notices.append((0, f"文档中有 {linked} 张“链接到文件”的图片：图片本身不在 Word 文件里，没有排入会刊。"
+                           "请在 Word 中删去它，用“插入 → 图片”重新插入（不选“链接到文件”）后保存"))
     return tuple(notices)
 
 
