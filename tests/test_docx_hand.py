@@ -117,3 +117,28 @@ def test_a_linked_picture_is_reported_not_lost_silently(tmp_path):
     document.save(tmp_path / "x.docx")
     said = [f.message for f in check_bulletin(load(tmp_path / "x.docx").bulletin, fonts=False).findings]
     assert [m for m in said if "链接到文件" in m] == [next(m for m in said if "1 张" in m)]
+
+
+def test_a_mixed_issue_of_hand_formatted_word_files_builds_clean_with_everything_in_outline_and_text(tmp_path):
+    import shutil
+    import subprocess
+
+    from docx_maker import make_minutes, make_with_notes
+    from test_epub import Epub
+    from typeset.resources import sample_issue_dir
+
+    folder = tmp_path / "issue"
+    shutil.copytree(sample_issue_dir(), folder)
+    hand, expected = make_hand_formatted(folder / "02-工作.docx")
+    minutes, minutes_text = make_minutes(folder / "03-纪要.docx")
+    make_with_notes(folder / "04-注释.docx")
+    result = build_clean(folder, tmp_path / "out", ["pdf", "epub"])
+    outline = [title for title, _, _ in outline_pages(pypdf.PdfReader(result.files["pdf"]))]
+    for title in expected["titles"] + expected["news"] + [minutes_text[0], "协会召开年会", "会员风采", "秘书处通知"]:
+        assert title in outline, title
+    text = visible_chars(subprocess.run(["pdftotext", str(result.files["pdf"]), "-"], capture_output=True, text=True,
+                                        check=True).stdout.replace("\u2060", ""), drop="")
+    written = [heading for heading, _ in expected["headings"]] + expected["numbered_text"] + minutes_text
+    assert is_subsequence(visible_chars("".join(written), drop=""), text)
+    book = Epub(result.files["epub"])
+    assert all(title in visible_chars(book.text(), drop="") for title in expected["titles"])
