@@ -105,8 +105,9 @@ def annotate(data: bytes) -> tuple[bytes, bool]:
             _set_style(p, style)
             tagged += style == TITLE_STYLE
     structured = tagged > 0 or _styled_titles(paragraphs, styles_root)
-    styles_root = _with_our_styles(styles_root)
-    return _rezip(data, {"word/document.xml": body, "word/styles.xml": styles_root}), structured
+    if styles_root is None:  # mammoth finds styles through the package's relationships: none to extend
+        return _rezip(data, {"word/document.xml": body}), structured
+    return _rezip(data, {"word/document.xml": body, "word/styles.xml": _with_our_styles(styles_root)}), structured
 
 
 def classify(para: Para, body_size: int) -> str:
@@ -223,7 +224,6 @@ def _in_choice(element) -> bool:
 def _para(p, styles: Styles) -> Para:
     style_id = _style_id(p, styles)
     base = styles.looks.get(style_id, styles.default)
-    ppr_rpr = None
     looks: Counter = Counter()
     text = []
     for run in p.iter(f"{W}r"):
@@ -235,7 +235,7 @@ def _para(p, styles: Styles) -> Para:
         text.append(piece)
     jc = p.find(f"{W}pPr/{W}jc")
     centred = jc.get(f"{W}val") == "center" if jc is not None else styles.centred.get(style_id, False)
-    look = looks.most_common(1)[0][0] if looks else base.merged(ppr_rpr)
+    look = looks.most_common(1)[0][0] if looks else base
     in_table = any(a.tag == f"{W}tc" for a in p.iterancestors())
     return Para("".join(text).strip(" \t\u3000\u00a0"), centred, look, in_table)
 
@@ -282,7 +282,6 @@ def _styled_titles(paragraphs: list, styles_root) -> bool:
 
 
 def _with_our_styles(root):
-    root = copy.deepcopy(root) if root is not None else etree.Element(f"{W}styles", nsmap={"w": W[1:-1]})
     for style_id in (TITLE_STYLE, *HEADING_STYLES.values()):
         style = etree.SubElement(root, f"{W}style")
         style.set(f"{W}type", "paragraph")
@@ -300,8 +299,6 @@ def _rezip(data: bytes, parts: dict) -> bytes:
                 target.writestr(info.filename, etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
             else:
                 target.writestr(info, source.read(info.filename))
-        if "word/styles.xml" not in source.namelist():  # mammoth then finds our style names
-            target.writestr("word/styles.xml", etree.tostring(parts["word/styles.xml"], xml_declaration=True, encoding="UTF-8"))
     return out.getvalue()
 
 
