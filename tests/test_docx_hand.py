@@ -142,3 +142,19 @@ def test_a_mixed_issue_of_hand_formatted_word_files_builds_clean_with_everything
     assert is_subsequence(visible_chars("".join(written), drop=""), text)
     book = Epub(result.files["epub"])
     assert all(title in visible_chars(book.text(), drop="") for title in expected["titles"])
+
+
+def test_a_subtitle_style_under_a_styled_title_stays_a_paragraph(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("协会召开年会", style="Title")
+    from docx.shared import Pt
+
+    subtitle = document.add_paragraph(style="Subtitle")
+    subtitle.alignment = 1  # centred and far larger than the body
+    subtitle.add_run("——在年会上的讲话").font.size = Pt(20)
+    document.add_paragraph().add_run("正文。" * 20).font.size = Pt(12)
+    document.save(tmp_path / "x.docx")
+    (article,) = load(tmp_path / "x.docx").bulletin.articles()
+    assert (article.title, [b.text for b in article.blocks]) == ("协会召开年会", ["——在年会上的讲话", "正文。" * 20])

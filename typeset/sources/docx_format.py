@@ -22,7 +22,7 @@ import io
 import re
 import zipfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -39,6 +39,8 @@ _NOT_TITLE = re.compile(r"(?:印发|印制)$|^\d{4}\s*年\s*\d{1,2}\s*月|^[（(
                         r"|^(?:图|表|附表|附图)\s*[0-9０-９一二三四五六七八九十]|^附\s*件")
 _HEADING = {1: re.compile(r"^[一二三四五六七八九十]+、"), 2: re.compile(r"^[（(][一二三四五六七八九十]+[）)]")}
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=False)
+_NAMED = {"title", "subtitle", "标题", "副标题", "caption", "题注"}
+_NAMED_PREFIXES = ("heading", "标题 ", "toc", "目录", "header", "footer", "页眉", "页脚")
 _MC_CHOICE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Choice"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
@@ -79,6 +81,7 @@ class Styles:
     numbered: dict[str, tuple[str, int]]
     default: Look
     default_para: str
+    named: set[str] = field(default_factory=set)  # styles that already say what a paragraph is
 
 
 def annotate(data: bytes) -> tuple[bytes, bool]:
@@ -100,7 +103,7 @@ def annotate(data: bytes) -> tuple[bytes, bool]:
     body_size = _body_size(paras, styles.default.size)
     tagged = 0
     for p, para in zip(paragraphs, paras):
-        style = classify(para, body_size)
+        style = "" if _style_id(p, styles) in styles.named else classify(para, body_size)
         if style:
             _set_style(p, style)
             tagged += style == TITLE_STYLE
@@ -152,7 +155,17 @@ def _read_styles(root) -> Styles:
             styles.numbered[style_id] = numbered
         if style.get(f"{W}type") == "paragraph" and style.get(f"{W}default") in ("1", "true"):
             styles.default_para = style_id
+        if _says_what(style):
+            styles.named.add(style_id)
     return styles
+
+
+def _says_what(style) -> bool:
+    """A heading, title, subtitle, caption or contents style: its paragraphs are what it says
+    (mammoth's style map reads them), never guessed from their look."""
+    name = style.find(f"{W}name")
+    name = (name.get(f"{W}val", "") if name is not None else "").lower()
+    return name in _NAMED or name.startswith(_NAMED_PREFIXES)
 
 
 def _chain(style_id: str, by_id: dict) -> list:
