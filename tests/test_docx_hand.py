@@ -158,3 +158,15 @@ def test_a_subtitle_style_under_a_styled_title_stays_a_paragraph(tmp_path):
     document.save(tmp_path / "x.docx")
     (article,) = load(tmp_path / "x.docx").bulletin.articles()
     assert (article.title, [b.text for b in article.blocks]) == ("协会召开年会", ["——在年会上的讲话", "正文。" * 20])
+
+
+def test_a_short_document_title_outweighing_its_body_is_still_its_title(tmp_path):
+    import docx
+
+    from docx_maker import hand_paragraph
+
+    document = docx.Document()
+    hand_paragraph(document, "关于举办2026年度会员单位培训班的通知", "宋体", 22, centred=True)
+    hand_paragraph(document, "详见附件。")
+    document.save(tmp_path / "x.docx")
+    assert [a.title for a in load(tmp_path / "x.docx").bulletin.articles()] == ["关于举办2026年度会员单位培训班的通知"]

@@ -264,9 +264,12 @@ def _nested_paragraph(run, p) -> bool:
 
 
 def _body_size(paras: list[Para], default: int) -> int:
+    """The size most characters of the uncentred paragraphs are set in (a short document's
+    title must not outweigh its body)."""
     sizes: Counter = Counter()
     for para in paras:
-        sizes[para.look.size] += len(para.text)
+        if not para.centred:
+            sizes[para.look.size] += len(para.text)
     return sizes.most_common(1)[0][0] if sizes else default
 
 
