@@ -91,12 +91,16 @@ def test_a_title_set_over_two_lines_is_one_title_and_captions_are_not_titles(tmp
     hand_paragraph(document, "正文。")
     hand_paragraph(document, "表1 会员单位名单", HEITI, 16, centred=True)
     hand_paragraph(document, "附件：名单", HEITI, 16, centred=True)
+    hand_paragraph(document, "工作交流", HEITI, 26, centred=True)  # a banner: another look, not part of the title
+    hand_paragraph(document, "秘书处上半年工作总结", XIAOBIAOSONG, 22, centred=True)
+    hand_paragraph(document, "正文。")
     document.save(tmp_path / "x.docx")
     source, = load(tmp_path / "x.docx").bulletin.sources
-    (article,) = load(tmp_path / "x.docx").bulletin.articles()
+    article, banner, summary = load(tmp_path / "x.docx").bulletin.articles()
     assert article.title == "关于开展会员走访工作的通知"
     assert [b.text for b in article.blocks] == ["正文。", "表1 会员单位名单", "附件：名单"]
     assert source.text.splitlines()[:2] == ["关于开展会员走访工作的", "通知"], "paragraph numbers stay as in Word"
+    assert (banner.title, summary.title) == ("工作交流", "秘书处上半年工作总结")
 
 
 def test_a_linked_picture_is_reported_not_lost_silently(tmp_path):

@@ -30,7 +30,7 @@ from xml.parsers.expat import ExpatError
 
 from typeset.errors import SourceError
 from typeset.model import Cell, Figure, Mark, Note, Origin, Picture, Table
-from typeset.sources.docx_format import DOC_NUMBER, HEADING_STYLES, TITLE_STYLE, annotate
+from typeset.sources.docx_format import CONTINUED_STYLE, DOC_NUMBER, HEADING_STYLES, TITLE_STYLE, annotate
 from typeset.sources.text import BLANKS, Line, is_article_title
 
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024  # every member, pictures included
@@ -41,7 +41,7 @@ STYLE_MAP = "\n".join([
     "p[style-name='标题 2'] => h2:fresh", "p[style-name='标题 3'] => h3:fresh",
     "p[style-name='Caption'] => p.caption:fresh", "p[style-name='caption'] => p.caption:fresh",
     "p[style-name='题注'] => p.caption:fresh",
-    f"p[style-name='{TITLE_STYLE}'] => h1.formatted:fresh",
+    f"p[style-name='{TITLE_STYLE}'] => h1:fresh", f"p[style-name='{CONTINUED_STYLE}'] => h1.continued:fresh",
     *(f"p[style-name='{name}'] => h{level + 1}:fresh" for level, name in HEADING_STYLES.items()),
 ])
 _CAPTION_TEXT = re.compile(r"^图(?:[\s\u3000：:为]|[0-9０-９一二三四五六七八九十]+)")  # 图1 图 图为…, not 图书…
@@ -68,7 +68,6 @@ class Read:
     texts: list[str] = field(default_factory=list)
     images: list[bytes] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
-    formatted_title: bool = False  # the last title came from direct formatting
 
     def number(self, text: str) -> int:
         self.texts.append(text)
@@ -168,7 +167,6 @@ def _element(read: Read, element) -> None:
         return
     if tag == "h1":
         _text_line(read, element, role="title")
-        read.formatted_title = "formatted" in element.get("class", "")
     elif tag in ("h2", "h3"):
         _text_line(read, element, role="heading", level=int(tag[1]) - 1)
     elif tag == "ol" and _are_notes(element):
@@ -189,7 +187,7 @@ def _continues_title(read: Read, element) -> bool:
     """A title set by hand over two paragraphs (``关于……的`` / ``通知``) is one title: a
     formatted title line right after another is joined to it (its paragraph still counted)."""
     last = read.lines[-1] if read.lines else None
-    if "formatted" not in element.get("class", "") or not read.formatted_title or last is None or last.role != "title":
+    if "continued" not in element.get("class", "") or last is None or last.role != "title":
         return False
     text, _ = inline(element)
     if text and last.number == len(read.texts):

@@ -29,6 +29,7 @@ from lxml import etree
 from typeset.sources.docx_numbering import W, read_numbering
 
 TITLE_STYLE, HEADING_STYLES = "huikan-title", {1: "huikan-heading-1", 2: "huikan-heading-2"}
+CONTINUED_STYLE = "huikan-title-continued"
 TITLE_FACES = ("小标宋", "标宋", "黑体", "中宋", "SimHei", "Heiti", "XBS")
 HEADING_FACES = {1: ("黑体", "SimHei", "Heiti"), 2: ("楷体", "楷", "KaiTi", "Kai")}
 TITLE_MAX_CHARS = 50
@@ -101,16 +102,26 @@ def annotate(data: bytes) -> tuple[bytes, bool]:
         _number(p, styles, numbering)
     paras = [_para(p, styles) for p in paragraphs]
     body_size = _body_size(paras, styles.default.size)
-    tagged = 0
+    tagged, previous = 0, None
     for p, para in zip(paragraphs, paras):
         style = "" if _style_id(p, styles) in styles.named else classify(para, body_size)
+        if style == TITLE_STYLE and _continues(previous, para):
+            style = CONTINUED_STYLE
         if style:
             _set_style(p, style)
             tagged += style == TITLE_STYLE
+        if para.text:
+            previous = para if style == TITLE_STYLE else None
     structured = tagged > 0 or _styled_titles(paragraphs, styles_root)
     if styles_root is None:  # mammoth finds styles through the package's relationships: none to extend
         return _rezip(data, {"word/document.xml": body}), structured
     return _rezip(data, {"word/document.xml": body, "word/styles.xml": _with_our_styles(styles_root)}), structured
+
+
+def _continues(title: Para | None, para: Para) -> bool:
+    """A title set over two paragraphs (``关于……的`` / ``通知``): the second, right after the
+    first in the same look, continues it. A banner over a title (another size or face) does not."""
+    return title is not None and title.look == para.look and len(title.text + para.text) <= TITLE_MAX_CHARS
 
 
 def classify(para: Para, body_size: int) -> str:
@@ -298,7 +309,7 @@ def _styled_titles(paragraphs: list, styles_root) -> bool:
 
 
 def _with_our_styles(root):
-    for style_id in (TITLE_STYLE, *HEADING_STYLES.values()):
+    for style_id in (TITLE_STYLE, CONTINUED_STYLE, *HEADING_STYLES.values()):
         style = etree.SubElement(root, f"{W}style")
         style.set(f"{W}type", "paragraph")
         style.set(f"{W}styleId", style_id)
