@@ -17,7 +17,7 @@ import pytest
 
 from conftest import build_clean, is_subsequence, visible_chars
 from test_epub import Epub
-from typeset.check import check_bulletin, fix_sources
+from typeset.check import all_changes, check_bulletin, fix_sources
 from typeset.errors import SourceError
 from typeset.model import Figure, Heading, Item, Mark, Paragraph, Run, Table, runs
 from typeset.resources import sample_issue_dir
@@ -154,17 +154,34 @@ def _simple_docx(path: Path, *paragraphs: str) -> Path:
     return path
 
 
-def test_check_points_at_paragraphs_and_fix_refuses_word(tmp_path):
+def test_check_points_at_paragraphs_and_fix_lists_word_findings_for_hand_correction(tmp_path):
     folder = tmp_path / "issue"
     shutil.copytree(sample_issue_dir(), folder)
     _simple_docx(folder / "02-动态.docx", "☆ 秘书处消息", "会议很成功,大家都满意。")
+    (folder / "03-其他.txt").write_text("☆ 其他消息\n会员大会很好,大家满意。\n", encoding="utf-8")
     bulletin = load(folder).bulletin
     found = [str(f) for f in check_bulletin(bulletin, fonts=False).findings if f.file == "02-动态.docx"]
     assert found and found[0].startswith("02-动态.docx:第2段（“会议很成功,大家都满意。”）")
     before = (folder / "02-动态.docx").read_bytes()
-    with pytest.raises(SourceError, match="Word 文件不自动修正"):
-        fix_sources(bulletin)
-    assert (folder / "02-动态.docx").read_bytes() == before
+    fixes = fix_sources(bulletin)
+    assert (folder / "02-动态.docx").read_bytes() == before, "the Word original is never rewritten"
+    assert (folder / "03-其他.txt").read_text(encoding="utf-8") == "☆ 其他消息\n会员大会很好，大家满意。\n"
+    assert "03-其他.txt:2:7  “,” → “，”" in [str(c) for c in all_changes(fixes)]
+    assert not [c for c in all_changes(fixes) if c.file.endswith(".docx")]
+    (listed,) = [str(fix) for fix in fixes if fix.by_hand]
+    assert listed.startswith("02-动态.docx：1 处请在 Word 中手工修改") and "02-动态.docx:2:6  “,” → “，”" in listed
+
+
+def test_articles_a_word_file_titles_are_not_untitled_in_a_mixed_folder(tmp_path):
+    folder = tmp_path / "issue"
+    shutil.copytree(sample_issue_dir(), folder)
+    document = docx.Document()
+    for title in ("理事会召开", "秘书处消息"):
+        document.add_heading(title, level=1)
+        document.add_paragraph(f"{title}的正文。")
+    document.save(folder / "02-动态.docx")
+    rules = [f.rule for f in check_bulletin(load(folder).bulletin, fonts=False).findings]
+    assert "untitled-text" not in rules and "no-article" not in rules
 
 
 def test_folder_mixes_text_and_word_sections_in_name_order(tmp_path):
@@ -178,8 +195,15 @@ def test_folder_mixes_text_and_word_sections_in_name_order(tmp_path):
     assert [(s.title, s.articles[0].title) for s in bulletin.sections] == [("要闻", "文本文章"), ("动态", "文档文章")]
 
 
+@pytest.fixture
+def no_libreoffice(monkeypatch):
+    import typeset.sources as sources
+
+    monkeypatch.setattr(sources, "converter", lambda: None)
+
+
 @pytest.mark.parametrize("suffix", [".doc", ".wps", ".rtf", ".odt"])
-def test_other_word_formats_say_how_to_save_as_docx(tmp_path, suffix):
+def test_other_word_formats_say_how_to_save_as_docx(tmp_path, suffix, no_libreoffice):
     path = tmp_path / f"会刊{suffix}"
     path.write_bytes(b"\xd0\xcf\x11\xe0 old format")
     with pytest.raises(SourceError, match=r"另存为.*docx") as caught:
@@ -187,7 +211,7 @@ def test_other_word_formats_say_how_to_save_as_docx(tmp_path, suffix):
     assert "\n" not in caught.value.message and suffix in caught.value.message
 
 
-def test_a_doc_in_an_issue_folder_is_not_silently_skipped(tmp_path):
+def test_a_doc_in_an_issue_folder_is_not_silently_skipped(tmp_path, no_libreoffice):
     folder = tmp_path / "issue"
     shutil.copytree(sample_issue_dir(), folder)
     (folder / "02-动态.doc").write_bytes(b"old")
@@ -269,7 +293,9 @@ def test_real_word_comments_are_left_out_with_a_warning():
     bulletin = _real("comments.docx")
     text = "\n".join(b.text for b in bulletin.blocks())
     assert "Ouch." in text and "tachyon" not in text
-    assert [f.rule for f in check_bulletin(bulletin, fonts=False).findings if f.rule == "word"] == ["word"]
+    said = [f.message for f in check_bulletin(bulletin, fonts=False).findings if f.rule == "word"]
+    assert [m for m in said if "批注" in m] == [next(m for m in said if "批注" in m)]
+    assert sum("没有找到标题" in m for m in said) == 1  # a document with no structure at all says so
 
 
 def test_real_word_picture_and_table():
@@ -281,9 +307,10 @@ def test_real_word_picture_and_table():
     assert [b.text for b in bulletin.blocks() if isinstance(b, Paragraph)] == ["Above", "Below"]
 
 
-def test_real_word_footnotes_keep_their_text_without_back_links():
-    text = [b.text for b in _real("footnotes.docx").blocks()]
-    assert text == ["Ouch[1].[2]", "A tachyon walks into a bar.", "Fin."]
+def test_real_word_footnotes_are_notes_of_their_article_without_back_links():
+    (article,) = _real("footnotes.docx").articles()
+    assert [b.text for b in article.blocks] == ["Ouch[1].[2]"]
+    assert [(n.label, n.text) for n in article.notes] == [("1", "A tachyon walks into a bar."), ("2", "Fin.")]
 
 
 def test_bullets_become_items_and_only_caption_like_text_captions_a_picture(tmp_path):
@@ -296,7 +323,7 @@ def test_bullets_become_items_and_only_caption_like_text_captions_a_picture(tmp_
     document.save(tmp_path / "列表.docx")
     blocks = list(load(tmp_path / "列表.docx").bulletin.blocks())
     assert [(b.kind, b.text) for b in blocks] == [
-        ("figure", ""), ("paragraph", "图书馆开放时间调整。"), ("item", "甲项"), ("paragraph", "一项")]
+        ("figure", ""), ("paragraph", "图书馆开放时间调整。"), ("item", "甲项"), ("paragraph", "1.一项")]  # numbered as Word shows it
 
 
 @pytest.mark.slow

@@ -23,8 +23,9 @@ class Origin:
 @dataclass(frozen=True)
 class Mark:
     """Inline emphasis over ``text[start:end]`` of a paragraph, an item or a table cell: bold
-    (``strong``) or a hyperlink (``link``, with its ``href``). The text itself stays plain, so
-    checks and offsets never see markup."""
+    (``strong``), a hyperlink (``link``, with its ``href``) or a note reference (``note``, its
+    ``href`` the note's id, over the reference as shown: ``[1]``). The text itself stays plain,
+    so checks and offsets never see markup."""
 
     start: int
     end: int
@@ -39,6 +40,7 @@ class Run:
     text: str
     strong: bool = False
     href: str = ""
+    note: str = ""  # the id of the note this text refers to
 
 
 def runs(text: str, marks: tuple[Mark, ...] = (), start: int = 0) -> list[Run]:
@@ -48,7 +50,8 @@ def runs(text: str, marks: tuple[Mark, ...] = (), start: int = 0) -> list[Run]:
     for lo, hi in zip(cuts, cuts[1:]):
         over = [m for m in marks if m.start - start <= lo and hi <= m.end - start]
         href = next((m.href for m in over if m.kind == "link"), "")
-        pieces.append(Run(text[lo:hi], any(m.kind == "strong" for m in over), href))
+        note = next((m.href for m in over if m.kind == "note"), "")
+        pieces.append(Run(text[lo:hi], any(m.kind == "strong" for m in over), href, note))
     return pieces
 
 
@@ -180,6 +183,21 @@ class NewsItem:
 
 
 @dataclass(frozen=True)
+class Note:
+    """A footnote or endnote (from a .docx), closing the article that refers to it: ``label``
+    is its number as the reference shows it (``1`` for ``[1]``), ``key`` the reference's name
+    in its source (``footnote-1``), ``text`` the note itself."""
+
+    label: str
+    text: str
+    origin: Origin
+    key: str = ""
+    id: str = ""
+    marks: tuple[Mark, ...] = ()
+    kind: ClassVar[str] = "note"
+
+
+@dataclass(frozen=True)
 class Article:
     """An article (``☆ 标题``). A news article also has ``items``; its ``blocks`` are any
     paragraphs written before its first numbered item. ``mark`` is the article mark as written
@@ -191,6 +209,7 @@ class Article:
     items: tuple[NewsItem, ...] = ()
     id: str = ""
     mark: str = ""
+    notes: tuple[Note, ...] = ()  # footnotes and endnotes, printed where the article ends
 
     @property
     def is_news(self) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from typeset.check.chars import SourceLine, source_lines
-from typeset.check.findings import Finding, Report
+from typeset.check.findings import WORD_SUFFIXES, Finding, Report
 from typeset.check.fix import Change, FileFix, all_changes, fix_sources
 from typeset.check.fonts import check_glyphs
 from typeset.check.issue import check_issue
@@ -57,7 +57,7 @@ def _noticed(bulletin: Bulletin):
 def _with_context(finding: Finding, lines: dict[str, list[SourceLine]]) -> Finding:
     """A Word file's finding carries the text of its paragraph (from the finding's column on)."""
     file_lines = lines.get(finding.file, [])
-    if not finding.file.lower().endswith(".docx") or not 0 < finding.line <= len(file_lines):
+    if not finding.file.lower().endswith(WORD_SUFFIXES) or not 0 < finding.line <= len(file_lines):
         return finding
     start = 0 if finding.col <= 12 else finding.col - 5  # a few characters before the flaw
     text = file_lines[finding.line - 1].text[start:]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Literal
 
+WORD_SUFFIXES = (".docx", ".doc", ".wps", ".rtf", ".odt")  # read as paragraphs: findings say 第N段
+
 Severity = Literal["error", "warning"]
 SEVERITY_LABELS = {"error": "错误", "warning": "警告"}
 
@@ -29,7 +31,7 @@ class Finding:
     @property
     def location(self) -> str:
         """``file:line:col``; a Word file has no lines: ``文件.docx:第N段（“段落开头…”）``."""
-        if not self.file.lower().endswith(".docx"):
+        if not self.file.lower().endswith(WORD_SUFFIXES):
             return f"{self.file}:{self.line}:{self.col}"
         if self.line == 0:  # about the whole document
             return self.file

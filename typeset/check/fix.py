@@ -105,8 +105,12 @@ class FileFix:
     changes: tuple[Change, ...]
     backup: str
     backup_made: bool
+    by_hand: bool = False  # a Word file: listed for correction in Word, never rewritten
 
     def __str__(self) -> str:
+        if self.by_hand:
+            listed = "\n".join(f"  {change}" for change in self.changes)
+            return f"{self.file}：{len(self.changes)} 处请在 Word 中手工修改（不改写 Word 原稿）：\n{listed}"
         kept = "原文已备份为" if self.backup_made else "原文的备份保留在"
         return f"{self.file}：修正 {len(self.changes)} 处，{kept} {self.backup}"
 
@@ -130,25 +134,24 @@ def fix_sources(bulletin: Bulletin) -> list[FileFix]:
     alone), each file once even if two names lead to it."""
     if Path(bulletin.root) == sample_issue_dir().resolve():
         raise SourceError("随程序附带的示例刊不能自动修正：请指定要修正的会刊文件夹或文件。", bulletin.root)
-    _refuse_word(bulletin)
     fixes, seen = [], set()
     for source in bulletin.sources:
         key = Path(source.path).resolve()
         if source.name.lower().endswith(".toml") or key in seen:
             continue
         seen.add(key)
-        fixed = fix_source(source, Path(bulletin.root))
+        fixed = _by_hand(source) if source.encoding == "docx" else fix_source(source, Path(bulletin.root))
         if fixed:
             fixes.append(fixed)
     return fixes
 
 
-def _refuse_word(bulletin: Bulletin) -> None:
-    """The editor's Word file is never rewritten: refuse before any file is touched."""
-    for source in bulletin.sources:
-        if source.encoding == "docx" and fix_text(source.name, source.text)[1]:
-            raise SourceError("Word 文件不自动修正（不改写 Word 原稿）：请按 huikan check 列出的位置在 Word 中手工修改。", source.path)
+def _by_hand(source: SourceFile) -> FileFix | None:
+    """The editor's Word file is never rewritten: what a fix would change is listed instead."""
+    changes = fix_text(source.name, source.text)[1]
+    return FileFix(source.name, tuple(changes), "", False, by_hand=True) if changes else None
 
 
 def all_changes(fixes: list[FileFix]) -> list[Change]:
-    return [change for fix in fixes for change in fix.changes]
+    """The changes made (a Word file's, listed for correction by hand, are not among them)."""
+    return [change for fix in fixes if not fix.by_hand for change in fix.changes]

@@ -64,10 +64,21 @@ def has_location(data: bytes) -> bool:
             gps = image.getexif().get_ifd(GPS_IFD)
     except Exception:  # noqa: BLE001 - a picture Pillow reads but whose EXIF it cannot parse has none we can see
         return False
-    return any(key in gps for key in (2, 4))  # latitude or longitude
+    return any(_recorded(gps.get(key)) for key in (2, 4))  # latitude or longitude
 
 
 GPS_IFD = 0x8825
+
+
+def _recorded(coordinate) -> bool:
+    """A coordinate with a value: phones with location off write an empty block or 0/1 0/1 0/1
+    (or 0/0, which Pillow reads as NaN) — no place."""
+    import math
+
+    try:
+        return any(math.isfinite(float(part)) and float(part) != 0 for part in coordinate or ())
+    except (TypeError, ValueError):
+        return False
 
 
 def _type_area(bulletin: Bulletin, type_area_mm) -> tuple[float, float] | None:

@@ -55,8 +55,8 @@ def check_bare_mark(article: Article) -> Iterator[Finding]:
 
 def check_untitled(article: Article) -> Iterator[Finding]:
     """Text before a file's first ☆ (or a file without one) is printed untitled and left out
-    of the contents. A sub-heading opening it is reported by ``check_headings_outside``."""
-    if not article.mark and not (article.blocks and isinstance(article.blocks[0], Heading)):
+    of the contents; an article a Word file titles (by style or formatting) has its title. A sub-heading opening it is reported by ``check_headings_outside``."""
+    if not article.mark and not article.title and not (article.blocks and isinstance(article.blocks[0], Heading)):
         yield _warning(article.origin, "untitled-text", "这一段文字前面没有 ☆ 标题：印出来没有标题，也不进目录",
                        "在它前面加一行“☆ 文章标题”；如属于上一篇文章，请移到那篇文章里")
 
@@ -154,7 +154,7 @@ def _order(origin: Origin, rule: str, label: str, number: int, expected: int, fo
 
 def check_structure(bulletin: Bulletin) -> Iterator[Finding]:
     yield from check_has_articles(bulletin)
-    titled = any(article.mark for article in bulletin.articles())  # else check_has_articles said it
+    titled = any(article.mark or article.title for article in bulletin.articles())  # else check_has_articles said it
     for article in bulletin.articles():
         if titled:
             yield from check_untitled(article)

@@ -16,6 +16,8 @@ from typeset.resources import sample_issue_dir
 from typeset.sources.confine import confined, inside, same_file
 from typeset.sources.decode import decode
 from typeset.sources.docx import OTHER_FORMATS, other_format_message, read_docx
+from typeset.sources.docx_convert import converter, to_docx
+from typeset.sources.docx_notes import attach, numbered
 from typeset.sources.text import BLANKS, read_articles, read_lines
 
 __all__ = ["Loaded", "load", "read_source_file", "section_title"]
@@ -45,12 +47,14 @@ def read_section(path: Path, root: Path) -> tuple[SourceFile, tuple[Article, ...
     src = read_source_file(path, root)
     if src.encoding != "docx":
         return src, read_articles(src.text, src.name)
-    lines, text, notices = read_docx(src.raw, src.name)
-    return replace(src, text=text, notices=notices), read_lines(lines, src.name)
+    suffix = path.suffix.lower()
+    data = to_docx(src.raw, suffix, src.name) if suffix in OTHER_FORMATS else src.raw  # the original is kept
+    lines, text, notices, notes = read_docx(data, src.name)
+    return replace(src, text=text, notices=notices), attach(read_lines(lines, src.name), notes)
 
 
 def read_source_file(path: Path, root: Path) -> SourceFile:
-    if path.suffix.lower() in OTHER_FORMATS:
+    if path.suffix.lower() in OTHER_FORMATS and converter() is None:
         raise SourceError(other_format_message(path.suffix.lower()), path)
     if not path.is_file():
         raise SourceError("不是普通文件，无法读取。", path)
@@ -64,7 +68,7 @@ def read_source_file(path: Path, root: Path) -> SourceFile:
     except OSError as exc:
         raise SourceError(f"无法读取（{exc.strerror}）。", path) from None
     name = _relative_name(path, root) if inside(path, root) else path.name
-    if path.suffix.lower() == ".docx":  # its text comes from the Word reader (read_section)
+    if path.suffix.lower() in (".docx", *OTHER_FORMATS):  # its text comes from the Word reader (read_section)
         return SourceFile(name=name, path=str(path), text="", encoding="docx", raw=data)
     text, encoding = decode(data, path)
     if not text.strip(BLANKS + "\r\n"):
@@ -129,6 +133,7 @@ def _section_files(folder: Path, listed: list[Any] | None, toml_path: Path) -> l
     if listed is not None:
         return _listed_sections(folder, listed, toml_path)
     files = sorted(p for p in folder.iterdir() if _is_section_file(p))
+    files = _with_converted(folder, files) if converter() else files
     _refuse_unread_originals(folder, files)
     if not files:
         raise SourceError("文件夹中没有栏目文件（*.txt 或 *.docx）。请按 01-栏目名.txt 的形式放入正文。", folder)
@@ -139,6 +144,14 @@ def _section_files(folder: Path, listed: list[Any] | None, toml_path: Path) -> l
         if earlier is not None:
             raise SourceError(f"与“{earlier.name}”是同一个文件（链接）：同一篇正文会印两次。请删去其中一个。", path)
     return files
+
+
+def _with_converted(folder: Path, files: list[Path]) -> list[Path]:
+    """With LibreOffice, a .doc/.wps/.rtf/.odt is a section too, unless a .txt or .docx of the
+    same name was saved from it (the editor's original kept beside it)."""
+    stems = {path.stem for path in files}
+    others = [p for p in folder.iterdir() if _is_section_file(p, OTHER_FORMATS) and p.stem not in stems]
+    return sorted(files + others)
 
 
 def _refuse_unread_originals(folder: Path, files: list[Path]) -> None:
@@ -232,7 +245,7 @@ def number_nodes(sections: tuple[Section, ...]) -> tuple[Section, ...]:
         aid = f"a{counter['a']}"
         own = blocks(art.blocks)
         items = tuple(replace(it, id=f"{aid}-{k}", blocks=blocks(it.blocks)) for k, it in enumerate(art.items, 1))
-        return replace(art, id=aid, blocks=own, items=items)
+        return numbered(replace(art, id=aid, blocks=own, items=items))
 
     return tuple(
         replace(sec, id=f"s{k}", articles=tuple(article(a) for a in sec.articles))
