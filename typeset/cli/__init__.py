@@ -16,7 +16,7 @@ import traceback
 from pathlib import Path
 from typing import Optional
 
-from typeset import cli_i18n
+from typeset.cli import i18n as cli_i18n
 
 cli_i18n.install()
 
@@ -103,7 +103,7 @@ def build_command(
 ) -> None:
     """排版一期会刊，生成 PDF、EPUB、PDF/A 和网页。"""
     from typeset.build import build
-    from typeset.cli_progress import TerminalProgress
+    from typeset.cli.progress import TerminalProgress
 
     metadata = {"title": title, "year": year, "number": number, "serial": serial, "date": _parse_date(date),
                 "publisher": publisher, "report_to": report_to, "copy_to": copy_to, "send_to": send_to,
@@ -179,12 +179,12 @@ def new_command(
     typer.echo(visible(f"请编辑 {folder / 'issue.toml'} 和栏目文件，然后运行：huikan build {folder}"))
 
 
-from typeset.cli_check import check_command  # noqa: E402  (light: no WeasyPrint)
+from typeset.cli.check import check_command  # noqa: E402  (light: no WeasyPrint)
 
 app.command("check")(_in_issue_folder(check_command))
-from typeset.cli_library import library_command  # noqa: E402
-from typeset.cli_verify import verify_command  # noqa: E402
-from typeset.cli_volume import volume_command  # noqa: E402
+from typeset.cli.library import library_command  # noqa: E402
+from typeset.cli.verify import verify_command  # noqa: E402
+from typeset.cli.volume import volume_command  # noqa: E402
 
 app.command("library")(library_command)
 app.command("volume")(volume_command)
