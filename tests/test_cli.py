@@ -133,7 +133,7 @@ def test_version():
 
 
 def test_build_html_prints_where_the_files_are(tmp_path):
-    result = run("build", "-f", "HTML", "-o", tmp_path / "out")
+    result = run("build", sample_issue_dir(), "-f", "HTML", "-o", tmp_path / "out")
     assert result.returncode == 0, result.stderr
     assert str(tmp_path / "out" / "2014-05.html") in result.stdout
     assert "完成" in result.stdout
@@ -159,7 +159,8 @@ def test_single_file_with_metadata_options(tmp_path):
 def test_user_mistakes_are_one_chinese_line(tmp_path):
     cases = [
         (["build", tmp_path / "nope.txt"], "nope.txt"),
-        (["build", "-f", "docx"], "未知的输出格式"),
+        (["build", SEED, "-f", "docx"], "未知的输出格式"),
+        (["build"], "没有 issue.toml"),
         (["build", SEED, "--date", "30/05/2014"], "日期"),
         (["build", "--no-such-option"], "没有“--no-such-option”这个选项"),
         (["new", ROOT], "已被占用"),
@@ -294,7 +295,9 @@ def test_wheel_install_finds_styles_templates_and_sample(tmp_path):
     subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)], check=True)
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONPATH": ""}
-    result = subprocess.run([str(env_dir / "bin" / "huikan"), "build", "-f", "html", "-f", "pdf", "-o", str(out)],
+    sample = subprocess.run([str(python), "-c", "import typeset.resources as r; print(r.sample_issue_dir())"],
+                            capture_output=True, text=True, cwd=tmp_path, env=env).stdout.strip()
+    result = subprocess.run([str(env_dir / "bin" / "huikan"), "build", sample, "-f", "html", "-f", "pdf", "-o", str(out)],
                             capture_output=True, text=True, cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
     located = subprocess.run([str(python), "-c", "import typeset.resources as r; print(r.data_root())"],
@@ -316,13 +319,13 @@ def test_build_stops_on_check_errors_unless_forced(tmp_path):
 
 
 def test_sample_warnings_are_shown_and_the_build_goes_on(tmp_path):
-    result = run("build", "-f", "html", "-o", tmp_path)
+    result = run("build", sample_issue_dir(), "-f", "html", "-o", tmp_path)
     assert result.returncode == 0
     assert "interpunct" in result.stderr and "stray-space" in result.stderr
 
 
 def test_strict_fails_on_the_samples_check_warnings(tmp_path):
-    result = run("build", "-f", "html", "-o", tmp_path, "--strict")
+    result = run("build", sample_issue_dir(), "-f", "html", "-o", tmp_path, "--strict")
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1].startswith("错误：有 5 条警告或校对提示")
     assert list(tmp_path.iterdir()) == []

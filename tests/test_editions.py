@@ -18,6 +18,7 @@ import pytest
 from typeset.build import build
 from typeset.errors import OutputError
 from typeset.outputs import COMPLETE, EditionSet, _hold, remove_stale
+from typeset.resources import sample_issue_dir
 from typeset.writers import WRITERS, Writer, register, writers
 
 from conftest import ROOT, build_clean
@@ -120,7 +121,7 @@ def test_a_failing_writer_leaves_the_earlier_set(tmp_path, issue_copy):
 
 def test_strict_decides_before_anything_is_written(tmp_path):
     out = tmp_path / "out"
-    result = run("build", "-f", "html", "-o", out, "--strict")
+    result = run("build", sample_issue_dir(), "-f", "html", "-o", out, "--strict")
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1].startswith("错误：有 5 条警告或校对提示")
     assert not out.exists()
