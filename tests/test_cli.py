@@ -6,8 +6,10 @@ import os
 import pty
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 import unicodedata
 import venv
 from pathlib import Path
@@ -342,3 +344,66 @@ def test_last_months_folder_copied_warns_and_does_not_replace_last_months_output
     lines = copied.stderr.strip().splitlines()
     assert copied.returncode != 0 and len(lines) == 1 and "另一份源稿" in lines[0], copied.stderr
     assert (tmp_path / "output" / "2014-05" / "2014-05.html").read_bytes() == before
+
+
+# --- traps a new secretary fell into (issue 26) -------------------------------------------------
+
+def test_build_without_an_issue_here_names_the_issue_folders_near_and_never_builds_the_sample(huikan, tmp_path, monkeypatch):
+    for name in ("2026年第11期", "2026年第12期"):
+        (tmp_path / name / "imgs").mkdir(parents=True)
+        (tmp_path / name / "issue.toml").write_text("year = 2026\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "2026年第12期" / "imgs")
+    code, stdout, stderr = huikan("build", "-f", "html")
+    lines = stderr.strip().splitlines()
+    assert code == 2 and len(lines) == 1, stderr
+    assert "没有 issue.toml" in lines[0] and "..、../../2026年第11期" in lines[0], lines[0]
+    assert not (tmp_path / "2026年第12期" / "imgs" / "output").exists()
+    monkeypatch.chdir(tmp_path)
+    code, stdout, stderr = huikan("check")
+    assert code == 2 and "附近的会刊文件夹：2026年第11期、2026年第12期" in stderr and "huikan check 2026年第11期" in stderr
+
+
+def test_a_mistyped_issue_name_is_answered_with_the_only_folder_of_that_issue(huikan, tmp_path, monkeypatch):
+    for name in ("2026年第12期", "pristine-2026-12", "2026年第11期"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "issue.toml").write_text("year = 2026\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, stdout, stderr = huikan("build", "2026-12")
+    assert code == 2 and stderr.strip() == "错误：2026-12: 找不到这个文件或文件夹，是不是 2026年第12期？", stderr
+    (tmp_path / "2026_12").mkdir()
+    (tmp_path / "2026_12" / "issue.toml").write_text("year = 2026\n", encoding="utf-8")
+    code, stdout, stderr = huikan("build", "2026-12")
+    assert "是不是" not in stderr and "请检查路径" in stderr
+
+
+def test_new_takes_the_serial_from_issue_folders_only_and_asks_when_two_claim_one_issue(tmp_path):
+    def issue(name, serial):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "issue.toml").write_text(f"year = 2026\nnumber = 12\nserial = {serial}\n", encoding="utf-8")
+
+    issue("2026年第12期", 88)
+    issue("pristine-2026-12", 12)
+    result = run("new", tmp_path / "2027-01")
+    assert result.returncode == 0, result.stderr
+    assert "总期号 89（接 2026年第12期 的总第 88 期）" in result.stdout
+    shutil.rmtree(tmp_path / "2027-01")
+    issue("2026-12", 90)
+    asked = run("new", tmp_path / "2027-01")
+    lines = asked.stderr.strip().splitlines()
+    assert asked.returncode == 2 and len(lines) == 1 and "2026-12、2026年第12期" in lines[0], asked.stderr
+    assert not (tmp_path / "2027-01").exists()
+
+
+def test_ctrl_c_during_start_up_is_one_line_and_exit_130(tmp_path):
+    """Interrupted at moments spread over the imports (Python, Typer, the checker): never a traceback."""
+    for delay in (0.03, 0.06, 0.1, 0.15, 0.2, 0.3):
+        process = subprocess.Popen([*TYPESET, "check", SEED], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   env=dict(os.environ, PYTHONPATH=str(ROOT)),
+                                   preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        time.sleep(delay)
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=60)
+        if process.returncode == 0:
+            continue  # done before the signal came
+        assert "Traceback" not in stderr and process.returncode in (130, -signal.SIGINT), (delay, stderr)
+        assert process.returncode == -signal.SIGINT or stderr == "已中止：没有写出任何文件。\n", (delay, stderr)

@@ -5,6 +5,7 @@ when a name is mistyped; a folder named otherwise (``pristine-2026-12``, ``å¤‡ä»
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -44,10 +45,10 @@ def nearby_issue_folders(here: Path) -> list[Path]:
     above when it is one (standing in ``imgs/``), and the folders beside ``here``."""
     here = here.absolute()
     found = issue_folders(here)
-    if _holds_issue(here.parent):
-        found.append(here.parent)
-    found += [folder for folder in issue_folders(here.parent) if folder != here]
-    return list(dict.fromkeys(found))
+    if _holds_issue(here.parent):  # in imgs/ of an issue: that issue, then the issues beside it
+        found += [here.parent, *issue_folders(here.parent.parent)]
+    found += issue_folders(here.parent)
+    return [folder for folder in dict.fromkeys(found) if folder != here]
 
 
 def same_issue_named(path: Path) -> list[Path]:
@@ -68,7 +69,4 @@ def shown(folders: list[Path], here: Path) -> str:
 
 
 def _relative(folder: Path, here: Path) -> str:
-    try:
-        return folder.absolute().relative_to(here).as_posix()
-    except ValueError:
-        return "../" + folder.name if folder.parent == here.parent else (".." if folder == here.parent else str(folder))
+    return Path(os.path.relpath(folder.absolute(), here)).as_posix()
