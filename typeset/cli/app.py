@@ -25,6 +25,7 @@ from typeset.cli.check import check_command  # noqa: E402  (light: no WeasyPrint
 from typeset.cli.library import library_command  # noqa: E402
 from typeset.cli.messages import STOPPED, say  # noqa: E402
 from typeset.cli.new import new_command  # noqa: E402
+from typeset.cli.preview import preview_command  # noqa: E402
 from typeset.cli.verify import verify_command  # noqa: E402
 from typeset.cli.where import in_issue_folder  # noqa: E402
 from typeset.cli.volume import volume_command  # noqa: E402
@@ -61,6 +62,7 @@ def main_options(
 app.command("build")(build_command)
 app.command("new")(new_command)
 app.command("check")(in_issue_folder(check_command, "check"))
+app.command("preview")(preview_command)
 app.command("library")(library_command)
 app.command("volume")(volume_command)
 app.command("verify")(verify_command)
