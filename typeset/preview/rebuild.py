@@ -44,10 +44,14 @@ class Rebuilder:
         self.told = told
         self.current = Edition(folder=source.resolve().name)
         self.changed = threading.Condition()
+        self.building = False
 
     def rebuild(self) -> Edition:
-        started = time.monotonic()
-        pdf, fit, lines, failure = self._build()
+        started, self.building = time.monotonic(), True
+        try:
+            pdf, fit, lines, failure = self._build()
+        finally:
+            self.building = False
         previous = self.current
         edition = Edition(previous.version + 1, pdf or previous.pdf, fit or (previous.fit if not pdf else ""),
                           tuple(lines), failure, round(time.monotonic() - started, 2), previous.folder)

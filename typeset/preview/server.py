@@ -1,7 +1,7 @@
 """The preview's web server: 127.0.0.1 only, a free port, and a fixed set of answers.
 
-``/`` the page, ``/issue.pdf`` the current print PDF, ``/version`` the edition's number (the page
-polls it and reloads itself), ``/pages/<version>/<n>.png`` the pages as pictures. No path of a
+``/`` the page, ``/issue.pdf`` the current print PDF, ``/version`` the edition's number and whether
+a build is running (the page polls it and reloads itself), ``/pages/<version>/<n>.png`` the pages as pictures. No path of a
 request is ever looked up on disk: nothing outside (or inside) the issue folder is served, and
 there is no listing. A request naming another host is refused (a web page elsewhere cannot read
 the preview through a rebound domain name)."""
@@ -54,7 +54,7 @@ class Handler(BaseHTTPRequestHandler):
             pictures = self.server.pictures.of(edition)
             return self._send(HTTPStatus.OK, "text/html", page_html(edition, pictures).encode())
         if path == "/version":
-            return self._send(HTTPStatus.OK, "application/json", json.dumps({"version": edition.version}).encode())
+            return self._send(HTTPStatus.OK, "application/json", json.dumps({"version": edition.version, "building": self.server.rebuilder.building}).encode())
         if path == "/issue.pdf":
             if not edition.pdf:
                 return self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/plain", "还没有排出印刷版，请稍候。".encode())
