@@ -333,16 +333,17 @@ def test_strict_fails_on_the_samples_check_warnings(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_last_months_folder_copied_warns_and_does_not_replace_last_months_output(tmp_path):
+def test_last_months_folder_copied_is_refused_and_does_not_replace_last_months_output(tmp_path):
     shutil.copytree(sample_issue_dir(), tmp_path / "2014-05")
     assert run("build", "2014-05", "-f", "html", cwd=tmp_path).returncode == 0
     before = (tmp_path / "output" / "2014-05" / "2014-05.html").read_bytes()
     shutil.copytree(tmp_path / "2014-05", tmp_path / "2014-06")
     checked = run("check", "2014-06", cwd=tmp_path)
-    assert "警告：issue.toml:4:1  issue-number  文件夹名“2014-06”是 2014年第6期" in checked.stdout, checked.stdout
+    assert checked.returncode == 1
+    assert "错误：issue.toml:4:1  issue-number  文件夹名“2014-06”是 2014年第6期" in checked.stdout, checked.stdout
     copied = run("build", "2014-06", "-f", "html", cwd=tmp_path)
     lines = copied.stderr.strip().splitlines()
-    assert copied.returncode != 0 and len(lines) == 1 and "另一份源稿" in lines[0], copied.stderr
+    assert copied.returncode == 1 and lines[-1].startswith("错误：发现 1 处必须修改的错误"), copied.stderr
     assert (tmp_path / "output" / "2014-05" / "2014-05.html").read_bytes() == before
 
 
@@ -407,3 +408,17 @@ def test_ctrl_c_during_start_up_is_one_line_and_exit_130(tmp_path):
             continue  # done before the signal came
         assert "Traceback" not in stderr and process.returncode in (130, -signal.SIGINT), (delay, stderr)
         assert process.returncode == -signal.SIGINT or stderr == "已中止：没有写出任何文件。\n", (delay, stderr)
+
+
+def test_a_copied_folder_built_from_inside_is_refused_naming_the_issue_toml_line(tmp_path):
+    """Last month's folder has no output/ (nothing to collide with): the copy is refused all the same."""
+    copy = tmp_path / "2014-06"
+    shutil.copytree(sample_issue_dir(), copy)
+    refused = run("build", "-f", "html", cwd=copy)
+    lines = refused.stderr.strip().splitlines()
+    assert refused.returncode == 1 and lines[-1].startswith("错误：发现 1 处必须修改的错误") and "--force" in lines[-1]
+    named = [line for line in lines if line.startswith("错误：issue.toml:4:1  issue-number")]
+    assert len(named) == 1 and "改成 year = 2014、number = 6（并核对 date 和 serial）" in named[0], refused.stderr
+    assert not (copy / "output").exists()
+    forced = run("build", "-f", "html", "--force", cwd=copy)
+    assert forced.returncode == 0 and (copy / "output" / "2014-05" / "2014-05.html").is_file(), forced.stderr
