@@ -59,6 +59,8 @@ def _report_files(result) -> None:
 
     for name, path in result.files.items():
         tell(f"{writers()[name].label}：{path}")
+    for path in result.kept:
+        tell(f"保留上次排版的文件（源稿和设置与本次完全相同）：{path}")
     if result.removed:
         tell(f"已删除上次排版留下、与本次内容不一致的旧文件：{'、'.join(p.name for p in result.removed)}")
     if result.pages:
