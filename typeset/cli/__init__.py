@@ -18,7 +18,7 @@ STOPPED = "已中止：没有写出任何文件。"
 def main() -> None:
     """Console entry point (``huikan = "typeset.cli:main"``, ``python -m typeset``)."""
     with _interrupt_ends_start_up():
-        from typeset.cli.app import run
+        from typeset.cli.application import run
     run()
 
 
@@ -44,7 +44,7 @@ def _stop_at_once(signum, frame) -> None:
 
 def __getattr__(name: str):
     if name == "app":  # ``from typeset.cli import app`` (tests invoke the Typer app directly)
-        from typeset.cli.app import app
+        from typeset.cli.application import app
 
         return app
     raise AttributeError(name)
