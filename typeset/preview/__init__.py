@@ -45,6 +45,7 @@ class Preview:
         self.server.serve_forever(poll_interval=0.2)
 
     def __exit__(self, *exc_info) -> None:
+        self.rebuilder.told = lambda edition: None  # a build still running ends unheard
         self.watcher.stop()
         self.server.server_close()
         self._thread.join(timeout=0.5)  # a build still running ends with the process
