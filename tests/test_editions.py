@@ -269,3 +269,25 @@ def test_the_build_lists_the_editions_it_kept(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "保留上次排版的文件（源稿和设置与本次完全相同）：output/2014-05/2014-05.html" in result.stdout.splitlines()
     assert (tmp_path / "output" / "2014-05" / "2014-05.html").is_file()
+
+
+def test_the_recipe_covers_pictures_and_settings_but_not_what_the_build_does_not_read(tmp_path):
+    from PIL import Image
+
+    from typeset.recipe import recipe_of
+    from typeset.sources import load
+
+    folder = tmp_path / "2014-05"
+    folder.mkdir()
+    (folder / "issue.toml").write_text('title = "协会通讯"\nyear = 2014\nnumber = 5\ndate = 2014-05-30\n', encoding="utf-8")
+    (folder / "01-工作交流.txt").write_text(TINY + "【图】imgs/会场.png 会场\n", encoding="utf-8")
+    (folder / "imgs").mkdir()
+    Image.new("RGB", (900, 600), "#c33").save(folder / "imgs" / "会场.png")
+    first = recipe_of(load(folder).bulletin)
+    (folder / "output" / "2014-05").mkdir(parents=True)
+    (folder / "output" / "2014-05" / "2014-05.pdf").write_bytes(b"%PDF")
+    (folder / "笔记.md").write_text("校对笔记\n", encoding="utf-8")
+    assert recipe_of(load(folder).bulletin) == first
+    assert recipe_of(load(folder, {"title": "另一个刊名"}).bulletin) != first
+    Image.new("RGB", (900, 600), "#33c").save(folder / "imgs" / "会场.png")
+    assert recipe_of(load(folder).bulletin) != first
