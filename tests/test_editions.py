@@ -279,7 +279,8 @@ def test_the_recipe_covers_pictures_and_settings_but_not_what_the_build_does_not
 
     folder = tmp_path / "2014-05"
     folder.mkdir()
-    (folder / "issue.toml").write_text('title = "协会通讯"\nyear = 2014\nnumber = 5\ndate = 2014-05-30\n', encoding="utf-8")
+    (folder / "issue.toml").write_text('title = "协会通讯"\nyear = 2014\nnumber = 5\ndate = 2014-05-30\n'
+                                       'publisher = "秘书处"\n', encoding="utf-8")
     (folder / "01-工作交流.txt").write_text(TINY + "【图】imgs/会场.png 会场\n", encoding="utf-8")
     (folder / "imgs").mkdir()
     Image.new("RGB", (900, 600), "#c33").save(folder / "imgs" / "会场.png")
