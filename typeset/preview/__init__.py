@@ -30,7 +30,11 @@ class Preview:
         self.workdir = Path(tempfile.mkdtemp(prefix="huikan-preview-"))
         self.rebuilder = Rebuilder(self.source, self.workdir, told)
         self.watcher = Watcher(self.source, self.rebuilder.rebuild, interval)
-        self.server = PreviewServer(self.rebuilder, self.workdir)
+        try:
+            self.server = PreviewServer(self.rebuilder, self.workdir)
+        except BaseException:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            raise
         self._thread = threading.Thread(target=self.watcher.run, name="huikan-preview-watch", daemon=True)
 
     @property

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -34,6 +35,11 @@ class PreviewServer(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         return f"http://{HOST}:{self.server_address[1]}/"
+
+    def handle_error(self, request, client_address) -> None:
+        """A defect while answering: one line, and the preview goes on (no traceback dump)."""
+        error = sys.exc_info()[1]
+        sys.stderr.write(f"内部错误（{type(error).__name__}）：预览有一次没能回答浏览器，刷新网页再试。\n")
 
     def hosts(self) -> set[str]:
         port = self.server_address[1]
