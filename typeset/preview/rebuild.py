@@ -8,7 +8,6 @@ a defect of huikan is one line too, its traceback kept in a log file."""
 from __future__ import annotations
 
 import tempfile
-import threading
 import time
 import traceback
 from dataclasses import dataclass
@@ -30,42 +29,31 @@ class Edition:
     seconds: float = 0.0
     folder: str = ""  # the issue's folder name, for the page's title
 
-    @property
-    def errors(self) -> int:
-        return sum(line.startswith("错误：") for line in self.lines) + bool(self.failure)
-
 
 class Rebuilder:
-    """``rebuild()`` builds and publishes a new ``Edition`` (``current``); thread-safe."""
+    """``rebuild()`` builds and publishes a new ``Edition`` (``current``)."""
 
     def __init__(self, source: Path, workdir: Path, told: Callable[[Edition], None] = lambda edition: None):
         self.source = source
         self.out = workdir / "build"
         self.told = told
         self.current = Edition(folder=source.resolve().name)
-        self.changed = threading.Condition()
         self.building = False
 
     def rebuild(self) -> Edition:
+        """One build; the server's threads read ``current`` whole (only this thread writes it),
+        and ``building`` turns false only once the new edition is there."""
         started, self.building = time.monotonic(), True
         try:
             pdf, fit, lines, failure = self._build()
+            previous = self.current
+            edition = Edition(previous.version + 1, pdf or previous.pdf, fit or (previous.fit if not pdf else ""),
+                              tuple(lines), failure, round(time.monotonic() - started, 2), previous.folder)
+            self.current = edition
         finally:
             self.building = False
-        previous = self.current
-        edition = Edition(previous.version + 1, pdf or previous.pdf, fit or (previous.fit if not pdf else ""),
-                          tuple(lines), failure, round(time.monotonic() - started, 2), previous.folder)
-        with self.changed:
-            self.current = edition
-            self.changed.notify_all()
         self.told(edition)
         return edition
-
-    def wait(self, after: int, timeout: float) -> Edition:
-        """The first edition newer than version ``after`` (or the current one on timeout)."""
-        with self.changed:
-            self.changed.wait_for(lambda: self.current.version > after, timeout)
-            return self.current
 
     def _build(self) -> tuple[bytes, str, list[str], str]:
         from typeset.build import build
