@@ -158,8 +158,14 @@ def test_a_new_picture_rebuilds_and_ctrl_c_ends_with_one_line(preview, tiny):
     assert preview.problems() == [], preview.problems()
     _, red = preview.get("/issue.pdf")
     Image.new("RGB", (1800, 1200), "#33c").save(tiny / "照片.png")
-    preview.next_version(pictured)
-    assert preview.get("/issue.pdf")[1] != red, "the new picture is in the new pages"
+    blue = preview.next_version(pictured)
+    _, pdf = preview.get("/issue.pdf")
+    assert pdf != red, "the new picture is in the new pages"
+    (tiny / "照片.png").write_bytes(b"\x89PNG not really")
+    preview.next_version(blue)
+    problems = preview.problems()
+    assert any(line.startswith("错误：01-工作交流.txt:3") and "无法读取" in line for line in problems), problems
+    assert preview.get("/issue.pdf") == (200, pdf) and preview.process.poll() is None
     code, out, err = preview.stop()
     assert code == 0 and "Traceback" not in err and err.strip().splitlines()[-1] == "预览已结束。", err
 
