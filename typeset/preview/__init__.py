@@ -27,8 +27,9 @@ class Preview:
 
     def __init__(self, source: Path, told: Callable[[Edition], None] = lambda edition: None, interval: float = 0.15):
         self.source = Path(source)
+        self.told = told
         self.workdir = Path(tempfile.mkdtemp(prefix="huikan-preview-"))
-        self.rebuilder = Rebuilder(self.source, self.workdir, told)
+        self.rebuilder = Rebuilder(self.source, self.workdir, self._published)
         self.watcher = Watcher(self.source, self.rebuilder.rebuild, interval)
         try:
             self.server = PreviewServer(self.rebuilder, self.workdir)
@@ -36,6 +37,11 @@ class Preview:
             shutil.rmtree(self.workdir, ignore_errors=True)
             raise
         self._thread = threading.Thread(target=self.watcher.run, name="huikan-preview-watch", daemon=True)
+
+    def _published(self, edition: Edition) -> None:
+        """A new edition: its pages become pictures at once, while the browser is still to ask."""
+        threading.Thread(target=self.server.pictures.of, args=(edition,), name="huikan-preview-pages", daemon=True).start()
+        self.told(edition)
 
     @property
     def url(self) -> str:
@@ -49,7 +55,7 @@ class Preview:
         self.server.serve_forever(poll_interval=0.2)
 
     def __exit__(self, *exc_info) -> None:
-        self.rebuilder.told = lambda edition: None  # a build still running ends unheard
+        self.told = lambda edition: None  # a build still running ends unheard
         self.watcher.stop()
         self.server.server_close()
         self._thread.join(timeout=0.5)  # a build still running ends with the process

@@ -25,7 +25,8 @@ class Pictures:
 
 
 class PagePictures:
-    """The pictures of the latest edition asked for; older ones are deleted."""
+    """The pictures of the newest edition asked for (made right after each build, or when the
+    page asks first); older ones are deleted."""
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -34,7 +35,7 @@ class PagePictures:
 
     def of(self, edition: Edition) -> Pictures:
         with self._lock:
-            if self.made.version != edition.version:
+            if self.made.version < edition.version:  # never back to an older edition's pages
                 shutil.rmtree(self.folder, ignore_errors=True)
                 self.made = _render(edition, self.folder / str(edition.version))
             return self.made
