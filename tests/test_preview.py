@@ -117,9 +117,9 @@ def test_serves_the_print_edition_fit_line_and_nothing_else(preview, tiny):
     assert preview.problems() == [], "the tiny issue is clean: no finding, no warning"
     status, pdf = preview.get("/issue.pdf")
     assert status == 200 and pdf.startswith(b"%PDF-")
-    status, picture = preview.get("/pages/1/1.png")
-    assert status == 200 and picture.startswith(b"\x89PNG")
-    for path in ("/issue.toml", "/01-工作交流.txt", "/../issue.toml", "/%2e%2e/issue.toml", "/pages/", "/pages/1/5.png", "/pages/2/1.png",
+    status, picture = preview.get("/pages/1/1.jpg")
+    assert status == 200 and picture.startswith(b"\xff\xd8\xff")
+    for path in ("/issue.toml", "/01-工作交流.txt", "/../issue.toml", "/%2e%2e/issue.toml", "/pages/", "/pages/1/5.jpg", "/pages/2/1.jpg", "/pages/1/1.png",
                  "/pages/1/../../issue.toml", "//etc/passwd", "/output/"):
         assert preview.get(path)[0] == 404, path
     assert preview.get("/", host="attacker.example:80")[0] == 403

@@ -77,5 +77,5 @@ def _kind(line: str) -> str:
 
 def _pages(pictures: Pictures) -> str:
     width, height = pictures.size
-    return "".join(f'<img src="/pages/{pictures.version}/{number}.png" alt="第 {number} 页" '
+    return "".join(f'<img src="/pages/{pictures.version}/{number}.jpg" alt="第 {number} 页" '
                    f'width="{width}" height="{height}">' for number in range(1, len(pictures.files) + 1))

@@ -1,11 +1,10 @@
-"""The print PDF's pages as PNG pictures (poppler's pdftoppm), made once per edition.
+"""The print PDF's pages as JPEG pictures (poppler's pdftoppm), made once per edition.
 
 A browser shows them without a PDF viewer, and a reloaded page keeps its place among them."""
 
 from __future__ import annotations
 
 import shutil
-import struct
 import subprocess
 import threading
 from dataclasses import dataclass
@@ -13,7 +12,8 @@ from pathlib import Path
 
 from typeset.preview.rebuild import Edition
 
-RESOLUTION = 80  # dpi: an A4 page about 660 pixels wide
+RESOLUTION = 90  # dpi: an A4 page about 740 pixels wide
+QUALITY = 90  # JPEG: five times faster to make than PNG (pdftoppm compresses PNG slowly), text still crisp
 
 
 @dataclass(frozen=True)
@@ -56,14 +56,16 @@ def _render(edition: Edition, folder: Path) -> Pictures:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "issue.pdf").write_bytes(edition.pdf)
     try:
-        subprocess.run(["pdftoppm", "-r", str(RESOLUTION), "-png", "issue.pdf", "page"], cwd=folder,
+        subprocess.run(["pdftoppm", "-r", str(RESOLUTION), "-jpeg", "-jpegopt", f"quality={QUALITY}", "issue.pdf", "page"], cwd=folder,
                        capture_output=True, timeout=120, check=True)
     except (OSError, subprocess.SubprocessError) as error:
         return Pictures(edition.version, failure=f"无法把页面转成图片（{type(error).__name__}），请直接打开印刷版 PDF。")
-    files = tuple(sorted(folder.glob("page-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1])))
-    return Pictures(edition.version, files, _png_size(files[0]) if files else (0, 0))
+    files = tuple(sorted(folder.glob("page-*.jpg"), key=lambda p: int(p.stem.rsplit("-", 1)[1])))
+    return Pictures(edition.version, files, _size(files[0]) if files else (0, 0))
 
 
-def _png_size(path: Path) -> tuple[int, int]:
-    header = path.read_bytes()[16:24]
-    return struct.unpack(">II", header) if len(header) == 8 else (0, 0)
+def _size(path: Path) -> tuple[int, int]:
+    from PIL import Image
+
+    with Image.open(path) as picture:  # reads the header only
+        return picture.size

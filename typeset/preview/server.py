@@ -1,10 +1,10 @@
 """The preview's web server: 127.0.0.1 only, a free port, and a fixed set of answers.
 
-``/`` the page, ``/issue.pdf`` the current print PDF, ``/version`` the edition's number and whether
-a build is running (the page polls it and reloads itself), ``/pages/<version>/<n>.png`` the pages as pictures. No path of a
-request is ever looked up on disk: nothing outside (or inside) the issue folder is served, and
-there is no listing. A request naming another host is refused (a web page elsewhere cannot read
-the preview through a rebound domain name)."""
+``/`` the page, ``/issue.pdf`` the current print PDF, ``/version`` the edition's number and
+whether a build is running (the page polls it and reloads itself), ``/pages/<version>/<n>.jpg``
+the pages as pictures. No path of a request is ever looked up on disk: nothing outside (or
+inside) the issue folder is served, and there is no listing. A request naming another host is
+refused (a web page elsewhere cannot read the preview through a rebound domain name)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from typeset.preview.pictures import PagePictures
 from typeset.preview.rebuild import Rebuilder
 
 HOST = "127.0.0.1"
-PAGE_PICTURE = re.compile(r"/pages/([0-9]{1,9})/([0-9]{1,5})\.png")
+PAGE_PICTURE = re.compile(r"/pages/([0-9]{1,9})/([0-9]{1,5})\.jpg")
 
 
 class PreviewServer(ThreadingHTTPServer):
@@ -68,7 +68,7 @@ class Handler(BaseHTTPRequestHandler):
         match = PAGE_PICTURE.fullmatch(path)
         picture = self.server.pictures.page(edition, int(match.group(1)), int(match.group(2))) if match else None
         if picture is not None:
-            return self._send(HTTPStatus.OK, "image/png", picture)
+            return self._send(HTTPStatus.OK, "image/jpeg", picture)
         return self._send(HTTPStatus.NOT_FOUND, "text/plain", "没有这个页面。".encode())
 
     def do_HEAD(self) -> None:
