@@ -92,6 +92,18 @@ class Running:
         return self.process.returncode, out, err
 
 
+def listening_on(port: int) -> list[str]:
+    """The addresses a TCP socket listens on at ``port`` (from /proc/net/tcp and tcp6)."""
+    found = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for row in Path(table).read_text().splitlines()[1:]:
+            local, state = row.split()[1], row.split()[3]
+            address, hex_port = local.rsplit(":", 1)
+            if int(hex_port, 16) == port and state == "0A":  # LISTEN
+                found.append(".".join(str(b) for b in reversed(bytes.fromhex(address))) if len(address) == 8 else address)
+    return found
+
+
 @pytest.fixture
 def tiny(tmp_path):
     folder = tmp_path / "2026年第12期"
@@ -123,6 +135,7 @@ def test_serves_the_print_edition_fit_line_and_nothing_else(preview, tiny):
                  "/pages/1/../../issue.toml", "//etc/passwd", "/output/"):
         assert preview.get(path)[0] == 404, path
     assert preview.get("/", host="attacker.example:80")[0] == 403
+    assert listening_on(int(preview.url.rsplit(":", 1)[1].strip("/"))) == ["127.0.0.1"]
     assert sorted(p.name for p in tiny.iterdir()) == ["01-工作交流.txt", "issue.toml"], "preview builds go elsewhere"
 
 
