@@ -7,14 +7,15 @@ escaped, never obeyed by the terminal.
 from __future__ import annotations
 
 import re
+
 import typer
+
+from typeset.cli import STOPPED  # noqa: F401  (said by main too, before Typer is imported)
 
 SOURCE_HELP = ("一期会刊的文件夹（含 issue.toml）或一个会刊文件（.txt 文本或 Word 的 .docx）；"
                "不填则{verb}当前文件夹（须含 issue.toml）。")
-FOLDER_HELP = "一期会刊的文件夹（含 issue.toml）；不填则为当前文件夹。"
 FORMAT_HELP = "输出格式，可重复或用逗号分开：html、pdf、archive（PDF/A 存档）、epub，大小写均可。默认全部。"
 FORCE_HELP = "校对发现错误、或输出文件夹里是另一份源稿排出的本期文件时，仍然排版。"
-from typeset.cli import STOPPED  # noqa: F401  (also said by main before Typer is imported)
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
