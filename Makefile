@@ -40,6 +40,7 @@ test: test-venv
 bench: venv
 	$(BIN)/python benchmarks/bench.py
 	$(BIN)/python benchmarks/library_bench.py
+	$(BIN)/python benchmarks/preview_bench.py
 
 golden: venv
 	$(BIN)/python -m tests.golden

@@ -19,7 +19,7 @@ from typeset.check import Finding, Report, all_changes, check_bulletin, fix_sour
 from typeset.check.chars import source_lines
 from typeset.check.fix import fix_text
 from typeset.check.rules import check_line
-from typeset.cli_check import check_command
+from typeset.cli.check import check_command
 from typeset.resources import sample_issue_dir
 from typeset.sources import load
 

@@ -6,8 +6,10 @@ import os
 import pty
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 import unicodedata
 import venv
 from pathlib import Path
@@ -73,7 +75,7 @@ def test_help_is_chinese_and_does_not_import_weasyprint():
     assert "Show this message" not in result.stdout
 
 
-@pytest.mark.parametrize("args", [[], ["-h"], ["build", "-h"], ["new", "-h"], ["check", "-h"]])
+@pytest.mark.parametrize("args", [[], ["-h"], ["build", "-h"], ["new", "-h"], ["check", "-h"], ["preview", "-h"]])
 def test_help_is_chinese_fits_80_columns_and_cuts_no_word(huikan, args):
     code, stdout, stderr = huikan(*args)
     assert code == 0, stderr
@@ -133,7 +135,7 @@ def test_version():
 
 
 def test_build_html_prints_where_the_files_are(tmp_path):
-    result = run("build", "-f", "HTML", "-o", tmp_path / "out")
+    result = run("build", sample_issue_dir(), "-f", "HTML", "-o", tmp_path / "out")
     assert result.returncode == 0, result.stderr
     assert str(tmp_path / "out" / "2014-05.html") in result.stdout
     assert "完成" in result.stdout
@@ -159,7 +161,8 @@ def test_single_file_with_metadata_options(tmp_path):
 def test_user_mistakes_are_one_chinese_line(tmp_path):
     cases = [
         (["build", tmp_path / "nope.txt"], "nope.txt"),
-        (["build", "-f", "docx"], "未知的输出格式"),
+        (["build", SEED, "-f", "docx"], "未知的输出格式"),
+        (["build"], "没有 issue.toml"),
         (["build", SEED, "--date", "30/05/2014"], "日期"),
         (["build", "--no-such-option"], "没有“--no-such-option”这个选项"),
         (["new", ROOT], "已被占用"),
@@ -294,7 +297,9 @@ def test_wheel_install_finds_styles_templates_and_sample(tmp_path):
     subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)], check=True)
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONPATH": ""}
-    result = subprocess.run([str(env_dir / "bin" / "huikan"), "build", "-f", "html", "-f", "pdf", "-o", str(out)],
+    sample = subprocess.run([str(python), "-c", "import typeset.resources as r; print(r.sample_issue_dir())"],
+                            capture_output=True, text=True, cwd=tmp_path, env=env).stdout.strip()
+    result = subprocess.run([str(env_dir / "bin" / "huikan"), "build", sample, "-f", "html", "-f", "pdf", "-o", str(out)],
                             capture_output=True, text=True, cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
     located = subprocess.run([str(python), "-c", "import typeset.resources as r; print(r.data_root())"],
@@ -316,26 +321,114 @@ def test_build_stops_on_check_errors_unless_forced(tmp_path):
 
 
 def test_sample_warnings_are_shown_and_the_build_goes_on(tmp_path):
-    result = run("build", "-f", "html", "-o", tmp_path)
+    result = run("build", sample_issue_dir(), "-f", "html", "-o", tmp_path)
     assert result.returncode == 0
     assert "interpunct" in result.stderr and "stray-space" in result.stderr
 
 
 def test_strict_fails_on_the_samples_check_warnings(tmp_path):
-    result = run("build", "-f", "html", "-o", tmp_path, "--strict")
+    result = run("build", sample_issue_dir(), "-f", "html", "-o", tmp_path, "--strict")
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1].startswith("错误：有 5 条警告或校对提示")
     assert list(tmp_path.iterdir()) == []
 
 
-def test_last_months_folder_copied_warns_and_does_not_replace_last_months_output(tmp_path):
+def test_last_months_folder_copied_is_refused_and_does_not_replace_last_months_output(tmp_path):
     shutil.copytree(sample_issue_dir(), tmp_path / "2014-05")
     assert run("build", "2014-05", "-f", "html", cwd=tmp_path).returncode == 0
     before = (tmp_path / "output" / "2014-05" / "2014-05.html").read_bytes()
     shutil.copytree(tmp_path / "2014-05", tmp_path / "2014-06")
     checked = run("check", "2014-06", cwd=tmp_path)
-    assert "警告：issue.toml:4:1  issue-number  文件夹名“2014-06”是 2014年第6期" in checked.stdout, checked.stdout
+    assert checked.returncode == 1
+    assert "错误：issue.toml:4:1  issue-number  文件夹名“2014-06”是 2014年第6期" in checked.stdout, checked.stdout
     copied = run("build", "2014-06", "-f", "html", cwd=tmp_path)
     lines = copied.stderr.strip().splitlines()
-    assert copied.returncode != 0 and len(lines) == 1 and "另一份源稿" in lines[0], copied.stderr
+    assert copied.returncode == 1 and lines[-1].startswith("错误：发现 1 处必须修改的错误"), copied.stderr
     assert (tmp_path / "output" / "2014-05" / "2014-05.html").read_bytes() == before
+
+
+# --- traps a new secretary fell into (issue 26) -------------------------------------------------
+
+def test_build_without_an_issue_here_names_the_issue_folders_near_and_never_builds_the_sample(huikan, tmp_path, monkeypatch):
+    for name in ("2026年第11期", "2026年第12期"):
+        (tmp_path / name / "imgs").mkdir(parents=True)
+        (tmp_path / name / "issue.toml").write_text("year = 2026\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "2026年第12期" / "imgs")
+    code, stdout, stderr = huikan("build", "-f", "html")
+    lines = stderr.strip().splitlines()
+    assert code == 2 and len(lines) == 1, stderr
+    assert "没有 issue.toml" in lines[0] and "..、../../2026年第11期" in lines[0], lines[0]
+    assert not (tmp_path / "2026年第12期" / "imgs" / "output").exists()
+    monkeypatch.chdir(tmp_path)
+    code, stdout, stderr = huikan("check")
+    assert code == 2 and "附近的会刊文件夹：2026年第11期、2026年第12期" in stderr and "huikan check 2026年第11期" in stderr
+
+
+def test_a_mistyped_issue_name_is_answered_with_the_only_folder_of_that_issue(huikan, tmp_path, monkeypatch):
+    for name in ("2026年第12期", "pristine-2026-12", "2026年第11期"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "issue.toml").write_text("year = 2026\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, stdout, stderr = huikan("build", "2026-12")
+    assert code == 2 and stderr.strip() == "错误：2026-12: 找不到这个文件或文件夹，是不是 2026年第12期？", stderr
+    (tmp_path / "2026_12").mkdir()
+    (tmp_path / "2026_12" / "issue.toml").write_text("year = 2026\n", encoding="utf-8")
+    code, stdout, stderr = huikan("build", "2026-12")
+    assert "是不是" not in stderr and "请检查路径" in stderr
+
+
+def test_new_takes_the_serial_from_issue_folders_only_and_asks_when_two_claim_one_issue(tmp_path):
+    def issue(name, serial):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "issue.toml").write_text(f"year = 2026\nnumber = 12\nserial = {serial}\n", encoding="utf-8")
+
+    issue("2026年第12期", 88)
+    issue("pristine-2026-12", 12)
+    result = run("new", tmp_path / "2027-01")
+    assert result.returncode == 0, result.stderr
+    assert "总期号 89（接 2026年第12期 的总第 88 期）" in result.stdout
+    shutil.rmtree(tmp_path / "2027-01")
+    issue("2026-12", 90)
+    asked = run("new", tmp_path / "2027-01")
+    lines = asked.stderr.strip().splitlines()
+    assert asked.returncode == 2 and len(lines) == 1 and "2026-12、2026年第12期" in lines[0], asked.stderr
+    assert not (tmp_path / "2027-01").exists()
+
+
+def test_ctrl_c_during_start_up_is_one_line_and_exit_130(tmp_path):
+    """Interrupted at moments spread over the imports (Typer, the checker…): never a traceback
+    from huikan's code or its libraries. (The interpreter's own start-up, before any line of
+    huikan runs, cannot be helped: the moments begin after it.)"""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    bare = max(_seconds([sys.executable, "-c", "import os"], env) for _ in range(3))
+    for delay in (0.0, 0.02, 0.05, 0.1, 0.15, 0.25):
+        process = subprocess.Popen([*TYPESET, "check", SEED], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   env=env, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        time.sleep(bare * 1.5 + delay)
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=60)
+        if process.returncode in (0, 1):
+            continue  # checked before the signal came
+        ours = [path for path in re.findall(r'File "([^"]+)"', stderr) if "/typeset/" in path or "site-packages" in path]
+        assert ours == [] and process.returncode in (130, -signal.SIGINT), (delay, stderr)
+        assert process.returncode == -signal.SIGINT or stderr == "已中止：没有写出任何文件。\n", (delay, stderr)
+
+
+def _seconds(command, env) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, env=env, check=True)
+    return time.perf_counter() - start
+
+
+def test_a_copied_folder_built_from_inside_is_refused_naming_the_issue_toml_line(tmp_path):
+    """Last month's folder has no output/ (nothing to collide with): the copy is refused all the same."""
+    copy = tmp_path / "2014-06"
+    shutil.copytree(sample_issue_dir(), copy)
+    refused = run("build", "-f", "html", cwd=copy)
+    lines = refused.stderr.strip().splitlines()
+    assert refused.returncode == 1 and lines[-1].startswith("错误：发现 1 处必须修改的错误") and "--force" in lines[-1]
+    named = [line for line in lines if line.startswith("错误：issue.toml:4:1  issue-number")]
+    assert len(named) == 1 and "改成 year = 2014、number = 6（并核对 date 和 serial）" in named[0], refused.stderr
+    assert not (copy / "output").exists()
+    forced = run("build", "-f", "html", "--force", cwd=copy)
+    assert forced.returncode == 0 and (copy / "output" / "2014-05" / "2014-05.html").is_file(), forced.stderr

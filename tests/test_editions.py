@@ -18,6 +18,7 @@ import pytest
 from typeset.build import build
 from typeset.errors import OutputError
 from typeset.outputs import COMPLETE, EditionSet, _hold, remove_stale
+from typeset.resources import sample_issue_dir
 from typeset.writers import WRITERS, Writer, register, writers
 
 from conftest import ROOT, build_clean
@@ -120,7 +121,7 @@ def test_a_failing_writer_leaves_the_earlier_set(tmp_path, issue_copy):
 
 def test_strict_decides_before_anything_is_written(tmp_path):
     out = tmp_path / "out"
-    result = run("build", "-f", "html", "-o", out, "--strict")
+    result = run("build", sample_issue_dir(), "-f", "html", "-o", out, "--strict")
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1].startswith("错误：有 5 条警告或校对提示")
     assert not out.exists()
@@ -231,3 +232,63 @@ def test_editions_of_another_live_source_are_not_replaced_without_force(tmp_path
     assert build_from(second, "--force").returncode == 0
     moved = (tmp_path / "b").rename(tmp_path / "c") / "tiny.txt"  # a renamed source is the same source
     assert build_from(moved).returncode == 0
+
+
+def test_an_edition_made_from_the_same_sources_and_settings_is_kept_and_listed(tmp_path, monkeypatch):
+    """-f epub after a full build keeps the print and archive PDFs and the page; --press keeps
+    the plain PDF; a changed text or setting removes what is stale."""
+    folder = tmp_path / "2014-05"
+    folder.mkdir()
+    (folder / "issue.toml").write_text('title = "协会通讯"\nyear = 2014\nnumber = 5\ndate = 2014-05-30\n'
+                                       'publisher = "秘书处"\n', encoding="utf-8")
+    (folder / "01-工作交流.txt").write_text(TINY, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "output" / "2014-05"
+    build_clean(folder, None, ["html", "pdf", "archive"])
+    earlier = digest(out)
+    epub = build_clean(folder, None, ["epub"])
+    assert sorted(p.name for p in epub.kept) == ["2014-05-存档.pdf", "2014-05.html", "2014-05.pdf"] and epub.removed == []
+    assert all(digest(out)[name] == earlier[name] for name in ("2014-05-存档.pdf", "2014-05.html", "2014-05.pdf"))
+    press = build_clean(folder, None, ["pdf"], press=True)
+    assert "2014-05.pdf" in [p.name for p in press.kept] and (out / "2014-05-印厂版.pdf").is_file()
+
+    retitled = build_clean(folder, None, ["html"], metadata={"title": "另一个刊名"})
+    assert retitled.kept == [] and len(retitled.removed) == 4  # the settings changed: every other edition is stale
+    build_clean(folder, None, ["html", "pdf"])
+    (folder / "01-工作交流.txt").write_text(TINY + "又一段。\n", encoding="utf-8")
+    changed = build_clean(folder, None, ["epub"])
+    assert changed.kept == [] and sorted(p.name for p in changed.removed) == ["2014-05.html", "2014-05.pdf"]
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["2014-05.epub"]
+
+
+def test_the_build_lists_the_editions_it_kept(tmp_path):
+    folder = tmp_path / "2014-05"
+    shutil.copytree(sample_issue_dir(), folder)
+    assert run("build", folder, "-f", "html", cwd=tmp_path).returncode == 0
+    result = run("build", folder, "-f", "epub", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "保留上次排版的文件（源稿和设置与本次完全相同）：output/2014-05/2014-05.html" in result.stdout.splitlines()
+    assert (tmp_path / "output" / "2014-05" / "2014-05.html").is_file()
+
+
+def test_the_recipe_covers_pictures_and_settings_but_not_what_the_build_does_not_read(tmp_path):
+    from PIL import Image
+
+    from typeset.recipe import recipe_of
+    from typeset.sources import load
+
+    folder = tmp_path / "2014-05"
+    folder.mkdir()
+    (folder / "issue.toml").write_text('title = "协会通讯"\nyear = 2014\nnumber = 5\ndate = 2014-05-30\n'
+                                       'publisher = "秘书处"\n', encoding="utf-8")
+    (folder / "01-工作交流.txt").write_text(TINY + "【图】imgs/会场.png 会场\n", encoding="utf-8")
+    (folder / "imgs").mkdir()
+    Image.new("RGB", (900, 600), "#c33").save(folder / "imgs" / "会场.png")
+    first = recipe_of(load(folder).bulletin)
+    (folder / "output" / "2014-05").mkdir(parents=True)
+    (folder / "output" / "2014-05" / "2014-05.pdf").write_bytes(b"%PDF")
+    (folder / "笔记.md").write_text("校对笔记\n", encoding="utf-8")
+    assert recipe_of(load(folder).bulletin) == first
+    assert recipe_of(load(folder, {"title": "另一个刊名"}).bulletin) != first
+    Image.new("RGB", (900, 600), "#33c").save(folder / "imgs" / "会场.png")
+    assert recipe_of(load(folder).bulletin) != first

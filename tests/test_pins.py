@@ -141,6 +141,7 @@ def test_the_archive_records_what_made_it(tmp_path):
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
     creator = reader.metadata["/Creator"]
     for label, version in provenance.versions().items():
-        expected = f"typeset {version}" if label == "huikan" else f"{label} {version}"
+        expected = f"huikan {version}" if label == "huikan" else f"{label} {version}"
         assert expected in creator, creator
         assert expected in xmp
+    assert creator.startswith("huikan ") and "typeset" not in creator, "the tool is huikan, as editors call it"

@@ -1,3 +1,5 @@
+"""``python -m typeset``: the ``huikan`` command."""
+
 from typeset.cli import main
 
 main()

@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterable
 
 from typeset.errors import CheckFailed, OutputError, TypesetError
 from typeset.outputs import EditionSet, make_out_dir, recorded_source, remove_if_empty
+from typeset.recipe import recipe_of
 from typeset.render import render_master
 from typeset.sources import load
 from typeset.writers import BUILTIN as DEFAULT_FORMATS
@@ -32,6 +33,7 @@ class BuildResult:
     findings: list = field(default_factory=list)  # what `huikan check` reports, errors forced through included
     pages: str = ""  # the print layout's summary line: pages, blank pages, how many lines to cut
     removed: list[Path] = field(default_factory=list)  # editions of an earlier build this one did not replace
+    kept: list[Path] = field(default_factory=list)  # editions of an earlier build made from the same recipe
 
 
 class WarningCollector(logging.Handler):
@@ -156,14 +158,14 @@ def build(
             ctx = BuildContext(rendered, target, options={"press": press})
             validate(ctx, chosen)
             origin = source_origin(loaded.bulletin) if out_dir is None else None  # -o: the editor's own folder
-            files, removed = _write(ctx, chosen, stage, collector, findings if strict else None, origin)
+            files, removed, kept = _write(ctx, chosen, stage, collector, findings if strict else None, origin)
         except BaseException:
             remove_if_empty(created, target)
             raise
         finally:
             gc.unfreeze()
             gc.set_threshold(*collector_settings)
-    return BuildResult(target, files, loaded.notes, collector.messages, findings, fit_summary(ctx), removed)
+    return BuildResult(target, files, loaded.notes, collector.messages, findings, fit_summary(ctx), removed, kept)
 
 
 def source_origin(bulletin) -> str:
@@ -196,13 +198,15 @@ def fit_summary(ctx: BuildContext) -> str:
 
 
 def _write(ctx: BuildContext, chosen: list[str], stage: Progress, collector, strict_findings,
-           origin: str | None) -> tuple[dict[str, Path], list[Path]]:
+           origin: str | None) -> tuple[dict[str, Path], list[Path], list[Path]]:
     """Every chosen edition into the staging folder, then (unless ``strict`` refuses) swapped in
     with the source marker naming ``origin`` (when given); returns the written files and the
-    earlier editions removed."""
+    earlier editions removed and kept (in the editor's own folder, ``origin`` given, an edition
+    made from the same recipe is kept)."""
     target = ctx.out_dir
     sources = [Path(src.path) for src in ctx.bulletin.sources if src.path]
-    with EditionSet(target, ctx.bulletin.meta.issue_id, sources, EDITION_SUFFIXES) as editions:
+    recipe = recipe_of(ctx.bulletin) if origin is not None else None
+    with EditionSet(target, ctx.bulletin.meta.issue_id, sources, EDITION_SUFFIXES, recipe) as editions:
         ctx.out_dir = editions.staging
         written = {}
         for name in chosen:
@@ -217,7 +221,7 @@ def _write(ctx: BuildContext, chosen: list[str], stage: Progress, collector, str
         if origin is not None:
             editions.mark_source(origin)
         editions.commit()
-    return {name: target / file for name, file in written.items()}, editions.removed
+    return {name: target / file for name, file in written.items()}, editions.removed, editions.kept
 
 
 def _writing(label: str) -> str:

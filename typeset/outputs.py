@@ -2,16 +2,20 @@
 editions are written into a staging folder beside them and swapped in together
 (``EditionSet``), so a failed, interrupted or killed build never leaves a mixed set.
 
-The edition set of an issue is replaced as a whole: an edition of the same issue that this
+The edition set of an issue never mixes old and new: an edition of the same issue that this
 build did not write (the press PDF of an earlier ``--press`` build, the EPUB before ``-f pdf``)
-is removed in the same swap. A hidden marker ``.ISSUE.source`` names the source the set was
-made from, so a copied issue folder does not silently replace another folder's editions."""
+is removed in the same swap, unless it was made from exactly what this build reads (the same
+recipe, ``typeset.recipe``): then it is kept, and the build says so. A hidden record
+``.ISSUE.editions`` holds each edition's recipe. A hidden marker ``.ISSUE.source`` names the
+source the set was made from, so a copied issue folder does not silently replace another
+folder's editions."""
 
 from __future__ import annotations
 
 import contextlib
 import errno
 import fcntl
+import json
 import os
 import shutil
 import signal
@@ -24,6 +28,7 @@ from typeset.errors import OutputError, os_reason
 
 COMPLETE = ".complete"  # in a staging folder: every edition is written, the swap may proceed
 SOURCE_MARKER = ".{issue_id}.source"  # in the output folder: the source the editions were made from
+RECIPES = ".{issue_id}.editions"  # in the output folder: {edition file name: recipe}
 
 
 def ensure_dir(folder: Path) -> Path:
@@ -164,13 +169,16 @@ class EditionSet:
     over from a killed build: the next build finishes its swap if it was complete
     (``.complete`` written) and removes it otherwise, with any stale ``.ISSUE*.tmp`` file."""
 
-    def __init__(self, out_dir: Path, issue_id: str, sources: Iterable[Path] = (), suffixes: Iterable[str] = ()):
+    def __init__(self, out_dir: Path, issue_id: str, sources: Iterable[Path] = (), suffixes: Iterable[str] = (),
+                 recipe: str | None = None):
         self.out_dir = out_dir
         self.issue_id = issue_id
         self.sources = [Path(p) for p in sources]
         self.suffixes = tuple(suffixes)  # every edition an issue may have: ``.pdf``, ``-印厂版.pdf``…
+        self.recipe = recipe  # what this build's editions are made from (None: unknown, keep nothing)
         self.staging: Path | None = None
         self.removed: list[Path] = []  # editions of an earlier build this one replaced by nothing
+        self.kept: list[Path] = []  # editions of an earlier build made from the same recipe
         self._lock: int | None = None
 
     def __enter__(self) -> "EditionSet":
@@ -200,9 +208,31 @@ class EditionSet:
         _fsync_dir(self.staging)
         with _locked(self.out_dir), _signals_held():
             stale = self._stale_editions(names)
+            recipes = self._recipes()
+            self.kept = [path for path in stale if self.recipe is not None and recipes.get(path.name) == self.recipe
+                         and not path.is_symlink()]
             _move_in(self.staging, self.out_dir, names)
-            self.removed = _remove(stale)
+            self.removed = _remove([path for path in stale if path not in self.kept])
+            self._record(names)
         return {name: self.out_dir / name for name in names}
+
+    def _recipes(self) -> dict[str, str]:
+        try:
+            found = json.loads((self.out_dir / RECIPES.format(issue_id=self.issue_id)).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return {k: v for k, v in found.items() if isinstance(v, str)} if isinstance(found, dict) else {}
+
+    def _record(self, names: list[str]) -> None:
+        """Each edition now in the folder with its recipe; without a recipe the record goes (an
+        edition it named may just have been replaced by one made from something else)."""
+        record = self.out_dir / RECIPES.format(issue_id=self.issue_id)
+        editions = [name for name in names if not name.startswith(".")] + [path.name for path in self.kept]
+        if self.recipe is None:
+            record.unlink(missing_ok=True)
+            return
+        text = json.dumps({name: self.recipe for name in sorted(editions)}, ensure_ascii=False, indent=1)
+        atomic_write(record, (text + "\n").encode("utf-8"))
 
     def mark_source(self, origin: str) -> None:
         """Record in the staged set which source it is made from (swapped in with it)."""

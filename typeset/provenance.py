@@ -40,7 +40,7 @@ def _version(distribution: str) -> str:
 
 
 def generator_version() -> str:
-    """``0.1.0 (WeasyPrint 70.0, pydyf 0.13.0, …, Python 3.11.2)``: what follows "typeset" in
-    the master's generator."""
+    """``huikan 0.1.0 (WeasyPrint 70.0, pydyf 0.13.0, …, Python 3.11.2)``: the master's
+    generator, named as editors know the tool (the command, not the Python package)."""
     details = ", ".join(f"{label} {version}" for label, version in versions().items() if label != "huikan")
-    return f"{__version__} ({details})"
+    return f"huikan {__version__} ({details})"

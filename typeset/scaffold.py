@@ -2,8 +2,8 @@
 
 The folder's name decides the issue: ``2026-12``, ``2026-1``, ``2026_12``, ``2026年12期`` or
 ``2026年第12期`` is year 2026, number 12, dated the last day of month 12 (of December for a
-number above 12). The serial (总期号) continues from the sibling issue folder with the highest
-(year, number) below the new one: its serial plus the difference of the numbers, or plus the new
+number above 12). The serial (总期号) continues from the sibling issue folder (named as an issue)
+with the highest (year, number) below the new one: its serial plus the difference of the numbers, or plus the new
 number across a year (that sibling was its year's last issue). Any other name keeps the example
 values, and the editor is told so.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import os
-import re
 import shutil
 import tempfile
 import tomllib
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from typeset.errors import OutputError, TypesetError, os_reason
+from typeset.folders import parse_issue_name
 from typeset.outputs import ensure_dir
 
 ISSUE_TOML = """\
@@ -71,7 +71,6 @@ KEPT_EXAMPLE_LINES = frozenset({"☆ 会员单位工作简讯"})
 EXAMPLE_LINES = frozenset(line for text in (SECTION_EXAMPLE, NEWS_EXAMPLE)
                           for line in text.splitlines() if line not in KEPT_EXAMPLE_LINES)
 
-ISSUE_NAME = re.compile(r"^(\d{4})\s*(?:[-_./]|年)\s*第?\s*(\d{1,2})\s*期?$")
 EXAMPLE = {"year": 2014, "number": 6, "serial": 26, "date": dt.date(2014, 6, 30)}
 
 
@@ -89,29 +88,33 @@ class Sibling:
     serial: int
 
 
-def parse_issue_name(name: str) -> tuple[int, int] | None:
-    """``2026-12`` → ``(2026, 12)``; a name that is not an issue id → None."""
-    match = ISSUE_NAME.match(name.strip())
-    if not match:
-        return None
-    year, number = int(match.group(1)), int(match.group(2))
-    return (year, number) if 1949 <= year <= 2999 and 1 <= number <= 99 else None
-
-
 def issue_date(year: int, number: int) -> dt.date:
     month = min(number, 12)
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def previous_issue(parent: Path, year: int, number: int) -> Sibling | None:
-    """The sibling issue folder (with an issue.toml and a serial) just before (year, number)."""
-    found = []
-    for toml in parent.glob("*/issue.toml") if parent.is_dir() else ():
-        values = _read_toml(toml)
-        key = (values.get("year"), values.get("number"), values.get("serial"))
-        if all(isinstance(v, int) and not isinstance(v, bool) for v in key) and key[:2] < (year, number):
-            found.append(Sibling(toml.parent.name, *key))
-    return max(found, key=lambda s: (s.year, s.number), default=None)
+    """The sibling issue folder (named as an issue, with an issue.toml and a serial) just before
+    (year, number); a backup copy (``pristine-2026-12``) is not counted. Two folders that both
+    claim that issue: the editor is asked which one counts."""
+    found = [sibling for toml in (parent.glob("*/issue.toml") if parent.is_dir() else ())
+             if (sibling := _sibling(toml)) is not None and (sibling.year, sibling.number) < (year, number)]
+    latest = max(found, key=lambda s: (s.year, s.number), default=None)
+    rivals = sorted(s.name for s in found if latest and (s.year, s.number) == (latest.year, latest.number))
+    if len(rivals) > 1:
+        raise TypesetError(f"有两个文件夹都是 {latest.year}年第{latest.number}期：{'、'.join(rivals)}，不知道总期号该接哪一个。"
+                           "请把不用的那个改名（如加上“备份-”）或移走，再运行 huikan new。")
+    return latest
+
+
+def _sibling(toml: Path) -> Sibling | None:
+    if parse_issue_name(toml.parent.name) is None or toml.parent.name.startswith("."):
+        return None
+    values = _read_toml(toml)
+    key = (values.get("year"), values.get("number"), values.get("serial"))
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in key):
+        return Sibling(toml.parent.name, *key)
+    return None
 
 
 def _read_toml(path: Path) -> dict:

@@ -13,4 +13,4 @@ def render_sample() -> str:
     """The master with the generator's library versions left out: they record the machine that
     built it (tests/test_pins.py checks them), not what the templates made."""
     html = render_master(load().bulletin).html
-    return html.replace(f"typeset {provenance.generator_version()}", f"typeset {__version__}")
+    return html.replace(provenance.generator_version(), f"huikan {__version__}")

@@ -31,7 +31,7 @@ LEFT_OUT = ("output",)  # where huikan build writes by default
 FORMAT = 1
 ISSUE_ID = re.compile(r"-?[0-9]{1,6}-[0-9]{2,6}")  # IssueMeta.issue_id: 2014-05
 _PACKAGE = Path(__file__).resolve().parent.parent
-_SITE_ONLY = ("library", "cli_library.py", "cli_volume.py", "cli_verify.py")  # the site's own templates and code: pages, never editions
+_SITE_ONLY = ("library", "cli", "preview")  # the site's own templates and code, the command line, the preview: never editions
 
 
 @dataclass

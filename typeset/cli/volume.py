@@ -11,7 +11,7 @@ from typing import Optional
 
 import typer
 
-from typeset.cli_library import ARCHIVE_HELP, JOBS_HELP, OUT_HELP
+from typeset.cli.library import ARCHIVE_HELP, JOBS_HELP, OUT_HELP
 
 YEAR_HELP = "年份（按各期 issue.toml 里的 year），如 2020。"
 

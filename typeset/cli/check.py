@@ -12,9 +12,9 @@ from typing import Optional
 import typer
 
 from typeset.check import Report, all_changes, check_bulletin, fix_sources
+from typeset.cli.messages import source_help
 from typeset.sources import load
 
-SOURCE_HELP = "一期会刊的文件夹（含 issue.toml）或一个会刊文件（.txt 文本或 Word 的 .docx）；不填则检查当前文件夹（若含 issue.toml），否则检查示例刊。"
 FIX_HELP = ("自动修正不会改变意思的问题（中文里的半角标点、错用的间隔号、全角标点旁的空格），"
             "在原文件上修改（编码、换行、权限不变），原文备份为“文件名.bak”；中文字之间的空格只报告，不删除。")
 
@@ -28,7 +28,7 @@ def print_report(report: Report) -> None:
 
 
 def check_command(
-    source: Optional[Path] = typer.Argument(None, metavar="来源", help=SOURCE_HELP, show_default=False),
+    source: Optional[Path] = typer.Argument(None, metavar="来源", help=source_help("检查"), show_default=False),
     fix: bool = typer.Option(False, "--fix", help=FIX_HELP),
 ) -> None:
     """校对会刊文本：标点、空格、部首字、缺字和编号，列出每处问题的位置和改法。"""
