@@ -10,7 +10,7 @@ from pathlib import Path
 
 from typeset.errors import SourceError
 from typeset.model import Origin, Picture
-from typeset.sources.confine import inside
+from typeset.sources.confine import Confinement, read_inside
 
 FORMATS = ("JPEG", "PNG", "WEBP", "TIFF", "HEIF", "MPO")
 MAX_PICTURE_BYTES = 60 * 1024 * 1024
@@ -65,13 +65,19 @@ def picture_bytes(picture: Picture, origin: Origin, root: str) -> bytes:
     folder = Path(root)
     path = folder / picture.source
     where, line = Path(origin.file), picture.line or origin.line
-    if not inside(path, folder):
-        raise SourceError(f"图片“{picture.source}”不在本期文件夹中：请把图片复制到本期文件夹里。", where, line)
-    if not path.is_file():
-        raise SourceError(f"找不到图片“{picture.source}”：请检查文件名，图片须放在本期文件夹中。", where, line)
-    if path.stat().st_size > MAX_PICTURE_BYTES:
-        raise SourceError(f"图片“{picture.source}”太大（超过 60 MB）：请先缩小后再放入。", where, line)
-    return path.read_bytes()
+    try:
+        return read_inside(path, folder, MAX_PICTURE_BYTES)
+    except Confinement as exc:
+        message = _REFUSALS[exc.kind].format(name=picture.source) if exc.kind in _REFUSALS else exc.message
+        raise SourceError(message, where, line) from None
+
+
+_REFUSALS = {
+    "outside": "图片“{name}”不在本期文件夹中：请把图片复制到本期文件夹里。",
+    "missing": "找不到图片“{name}”：请检查文件名，图片须放在本期文件夹中。",
+    "special": "找不到图片“{name}”：请检查文件名，图片须放在本期文件夹中。",
+    "large": f"图片“{{name}}”太大（超过 {MAX_PICTURE_BYTES // 1048576} MB）：请先缩小后再放入。",
+}
 
 
 def open_image(data: bytes, name: str = "图片"):

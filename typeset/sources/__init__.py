@@ -13,7 +13,7 @@ from typeset import config
 from typeset.errors import SourceError, StyleError
 from typeset.model import Article, Bulletin, Section, SourceFile
 from typeset.resources import sample_issue_dir
-from typeset.sources.confine import confined, inside, same_file
+from typeset.sources.confine import Confinement, confined, inside, read_inside, same_file
 from typeset.sources.decode import decode
 from typeset.sources.docx import OTHER_FORMATS, other_format_message, read_docx
 from typeset.sources.text import BLANKS, read_articles, read_lines
@@ -52,17 +52,12 @@ def read_section(path: Path, root: Path) -> tuple[SourceFile, tuple[Article, ...
 def read_source_file(path: Path, root: Path) -> SourceFile:
     if path.suffix.lower() in OTHER_FORMATS:
         raise SourceError(other_format_message(path.suffix.lower()), path)
-    if not path.is_file():
-        raise SourceError("不是普通文件，无法读取。", path)
     try:
-        size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise SourceError(f"文件过大（{size // 1048576} MB），不像是会刊文本。", path)
-        data = path.read_bytes()
-    except PermissionError:
-        raise SourceError("没有读取权限，请检查文件权限。", path) from None
-    except OSError as exc:
-        raise SourceError(f"无法读取（{exc.strerror}）。", path) from None
+        data = read_inside(path, root, MAX_SOURCE_BYTES)
+    except Confinement as exc:
+        if exc.kind == "large":
+            raise SourceError(f"文件过大（超过 {MAX_SOURCE_BYTES // 1048576} MB），不像是会刊文本。", path) from None
+        raise
     name = _relative_name(path, root) if inside(path, root) else path.name
     if path.suffix.lower() == ".docx":  # its text comes from the Word reader (read_section)
         return SourceFile(name=name, path=str(path), text="", encoding="docx", raw=data)
