@@ -152,3 +152,16 @@ def _read(fd: int, path: Path) -> bytes:
 
 def too_large(path: Path, limit: int) -> Confinement:
     return Confinement("large", f"文件过大（超过 {limit // 1048576} MB），不能读取。", path)
+
+
+def digest_file(digest, path: Path, limit: int = DEFAULT_LIMIT) -> None:
+    """Feed ``path``'s bytes to ``digest`` in chunks (never whole in memory). A file larger than
+    ``limit`` is one no reader accepts, so its content cannot change a build: only the fact of
+    its size is fed, and it is not read at all."""
+    size = os.stat(path).st_size
+    if size > limit:
+        digest.update(f"\0unread {size}\0".encode())
+        return
+    with open(path, "rb") as stream:
+        while chunk := stream.read(CHUNK):
+            digest.update(chunk)
