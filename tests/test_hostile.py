@@ -377,3 +377,98 @@ def test_a_template_doubling_a_string_is_stopped_by_its_memory(tmp_path, monkeyp
 def test_ordinary_templates_still_join_and_replace(tmp_path):
     body = "{{ ['甲', '乙']|join('、') }} {{ '会刊'|replace('会', '协会') }} {{ 'a' + 'b' }} {{ '%s期' % 3 }} {{ ','.join(['x', 'y']) }}"
     assert render_template(tmp_path, body) == "甲、乙 协会刊 ab 3期 x,y"
+
+
+# --- Word: nesting, length, macros, linked pictures ----------------------------------------
+
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" ' \
+       'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+CONTENT_TYPES = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                 '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                 '<Default Extension="xml" ContentType="application/xml"/>'
+                 '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+ROOT_RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+             '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+
+
+def word_file(path: Path, body: str, extra: dict[str, bytes | str] | None = None) -> Path:
+    """A minimal .docx whose body is ``body`` (WordprocessingML inside ``w:body``)."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("_rels/.rels", ROOT_RELS)
+        archive.writestr("word/document.xml", f'<?xml version="1.0" encoding="UTF-8"?><w:document {W_NS}><w:body>{body}</w:body></w:document>')
+        for name, data in (extra or {}).items():
+            archive.writestr(name, data)
+    return path
+
+
+def para(text: str) -> str:
+    return f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>"
+
+
+def nested_tables(depth: int) -> str:
+    inner = para("最里面的一段")
+    for _ in range(depth):
+        inner = f"<w:tbl><w:tr><w:tc>{inner}</w:tc></w:tr></w:tbl>{para('')}"
+    return para("☆ 嵌套") + inner
+
+
+NESTED = {
+    "tables": lambda: nested_tables(47),
+    "sdt": lambda: para("☆ 控件") + "<w:sdt><w:sdtContent>" * 3000 + para("正文") + "</w:sdtContent></w:sdt>" * 3000,
+    "links": lambda: para("☆ 链接") + "<w:p>" + '<w:hyperlink w:anchor="x">' * 2000 + "<w:r><w:t>链接</w:t></w:r>" + "</w:hyperlink>" * 2000 + "</w:p>",
+    "paragraphs": lambda: para("☆ 很长") + para("短段。") * 100_000,
+}
+
+
+@pytest.mark.parametrize("attack", sorted(NESTED))
+def test_a_word_file_too_deep_or_too_long_is_one_line_naming_the_limit(tmp_path, attack):
+    from typeset.errors import SourceError
+    from typeset.sources import read_section
+    from typeset.sources.docx_limits import MAX_DEPTH, MAX_PARAGRAPHS
+
+    path = word_file(tmp_path / "01-栏目.docx", NESTED[attack]())
+    with pytest.raises(SourceError) as refused:
+        read_section(path, tmp_path)
+    message = str(refused.value)
+    assert "01-栏目.docx" in message and "\n" not in message
+    assert str(MAX_PARAGRAPHS if attack == "paragraphs" else MAX_DEPTH) in message
+
+
+def test_a_word_file_within_the_limits_still_reads(tmp_path):
+    from typeset.sources import read_section
+
+    path = word_file(tmp_path / "01-栏目.docx", nested_tables(5) + para("短段。") * 500)
+    source, articles = read_section(path, tmp_path)
+    assert source.text.count("短段。") == 500 and "最里面的一段" in source.text
+
+
+def test_a_macro_part_is_announced(tmp_path, caplog):
+    from typeset.sources import read_section
+
+    path = word_file(tmp_path / "01-栏目.docx", para("☆ 宏") + para("正文。"), {"word/vbaProject.bin": b"\xd0\xcf\x11\xe0macro"})
+    with caplog.at_level("WARNING", logger="typeset"):
+        read_section(path, tmp_path)
+    assert any("vbaProject.bin" in r.getMessage() and "01-栏目.docx" in r.getMessage() for r in caplog.records)
+
+
+LINKED_DRAW = ('<w:p><w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing">'
+               '<wp:extent cx="100" cy="100"/><wp:docPr id="1" name="p"/>'
+               '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+               '<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:nvPicPr><pic:cNvPr id="1" name="p"/><pic:cNvPicPr/></pic:nvPicPr>'
+               '<pic:blipFill><a:blip r:link="rId9"/></pic:blipFill><pic:spPr/></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>')
+LINKED_RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+               '<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="file:///C:/photos/a.jpg" TargetMode="External"/></Relationships>')
+
+
+def test_a_linked_picture_is_skipped_and_said_so_not_called_damaged(tmp_path, caplog):
+    from typeset.sources import read_section
+
+    path = word_file(tmp_path / "01-栏目.docx", para("☆ 图") + para("正文。") + LINKED_DRAW,
+                     {"word/_rels/document.xml.rels": LINKED_RELS})
+    with caplog.at_level("WARNING", logger="typeset"):
+        source, _ = read_section(path, tmp_path)
+    assert "正文。" in source.text
+    assert any("没有嵌入" in r.getMessage() and "01-栏目.docx" in r.getMessage() for r in caplog.records)

@@ -16,6 +16,7 @@ from typeset.resources import sample_issue_dir
 from typeset.sources.confine import Confinement, confined, inside, read_inside, same_file
 from typeset.sources.decode import decode
 from typeset.sources.docx import OTHER_FORMATS, other_format_message, read_docx
+from typeset.sources.docx_limits import MAX_DEPTH, check_limits
 from typeset.sources.text import BLANKS, read_articles, read_lines
 
 __all__ = ["Loaded", "load", "read_source_file", "section_title"]
@@ -45,7 +46,11 @@ def read_section(path: Path, root: Path) -> tuple[SourceFile, tuple[Article, ...
     src = read_source_file(path, root)
     if src.encoding != "docx":
         return src, read_articles(src.text, src.name)
-    lines, text, notices = read_docx(src.raw, src.name)
+    check_limits(src.raw, src.name)  # what would exhaust the Word reader's recursion, time or memory
+    try:
+        lines, text, notices = read_docx(src.raw, src.name)
+    except RecursionError:  # a nesting the limits did not foresee: still the file's, not ours
+        raise SourceError(f"Word 文件的内容嵌套太深，无法读取（上限 {MAX_DEPTH} 层）：请在 Word 中取消多余的嵌套后另存为 .docx。", path) from None
     return replace(src, text=text, notices=notices), read_lines(lines, src.name)
 
 
