@@ -472,3 +472,32 @@ def test_a_linked_picture_is_skipped_and_said_so_not_called_damaged(tmp_path, ca
         source, _ = read_section(path, tmp_path)
     assert "正文。" in source.text
     assert any("没有嵌入" in r.getMessage() and "01-栏目.docx" in r.getMessage() for r in caplog.records)
+
+
+# --- pictures: extreme shapes ------------------------------------------------------------
+
+@pytest.mark.parametrize("size, fmt", [((1, 20_000), "PNG"), ((3, 60_000), "JPEG"), ((20_000, 1), "PNG")])
+def test_a_hair_thin_picture_is_refused_at_its_line(tmp_path, size, fmt):
+    from PIL import Image
+
+    from typeset.errors import SourceError
+    from typeset.figures.decode import read_source
+    from typeset.model import Origin, Picture
+
+    Image.new("RGB", size, (200, 30, 30)).save(tmp_path / "thin.img", fmt)
+    with pytest.raises(SourceError) as refused:
+        read_source(Picture(source="thin.img", caption="", line=7), Origin("01.txt", 5), str(tmp_path))
+    assert refused.value.line == 7 and "细长" in refused.value.message and "thin.img" in refused.value.message
+
+
+def test_a_long_phone_screenshot_is_still_placed(tmp_path):
+    from PIL import Image
+
+    from typeset.figures.decode import read_source
+    from typeset.figures.plan import place
+    from typeset.model import Origin, Picture
+
+    Image.new("RGB", (1080, 10_800), (30, 30, 200)).save(tmp_path / "long.png")
+    source = read_source(Picture(source="long.png", caption=""), Origin("01.txt", 5), str(tmp_path))
+    placed = place([source], 150.0, 200.0)[0]
+    assert placed.width_mm > 5 and placed.dpi > 0
