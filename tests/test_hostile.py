@@ -501,3 +501,29 @@ def test_a_long_phone_screenshot_is_still_placed(tmp_path):
     source = read_source(Picture(source="long.png", caption=""), Origin("01.txt", 5), str(tmp_path))
     placed = place([source], 150.0, 200.0)[0]
     assert placed.width_mm > 5 and placed.dpi > 0
+
+
+# --- names: terminal escapes and bidi controls ---------------------------------------------
+
+@pytest.mark.parametrize("name", ["01-\x1b[31m红色.txt", "01-工作\u202etxt.交流.txt", "01-换\x0b行\x0c.txt"])
+def test_a_section_name_with_unseen_characters_is_refused_and_shown_escaped(issue_copy, name):
+    from typeset.errors import SourceError
+
+    (issue_copy / name).write_text("☆ 标题\n正文。\n", encoding="utf-8")
+    with pytest.raises(SourceError) as refused:
+        load(issue_copy)
+    line = str(refused.value)
+    assert "重新命名" in line and "U+" in line
+
+
+def test_verify_shows_a_control_character_in_a_file_name_escaped(tmp_path, capsys, monkeypatch):
+    from typeset.cli import main
+
+    site = site_with_manifest(tmp_path, ["index.html"])
+    (site / "坏\x0b名\x0c\x1b[2J.html").write_text("x", encoding="utf-8")
+    monkeypatch.setattr("sys.argv", ["huikan", "verify", str(site)])
+    with pytest.raises(SystemExit):
+        main()
+    err = capsys.readouterr().err
+    assert "清单外的文件：坏\\x0b名\\x0c\\x1b[2J.html" in err
+    assert not any(ch in err for ch in "\x0b\x0c\x1b")

@@ -22,11 +22,12 @@ def verify_command(
     expect: Optional[str] = typer.Option(None, "--expect", metavar="摘要", help=EXPECT_HELP, show_default=False),
 ) -> None:
     """核对存档：逐个文件比对校验清单（SHA-256），并重新打开每个 PDF 和 EPUB；有任何问题时退出码为 1。"""
+    from typeset.cli import say
     from typeset.library.verify import verify
 
     report = verify(path, sources, expect)
     for problem in report.problems:
-        typer.echo(str(problem), err=True)
+        say(str(problem))  # a file name may hold control characters
     if not report.manifest and path.is_dir():
         typer.echo("无法核对：这个文件夹没有校验清单（manifest-sha256.txt），只检查了 PDF 和 EPUB 能否完整打开。", err=True)
     summary = f"核对了清单中的 {report.listed} 个文件，重新打开了 {report.opened} 个 PDF/EPUB"

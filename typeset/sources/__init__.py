@@ -22,6 +22,9 @@ from typeset.sources.text import BLANKS, read_articles, read_lines
 __all__ = ["Loaded", "load", "read_source_file", "section_title"]
 
 MAX_SOURCE_BYTES = 50 * 1024 * 1024
+# In a section's name (it becomes the section's title and the attachment's name): C0/C1
+# controls (ESC starts a terminal sequence, U+000B/U+000C break lines), DEL, bidi controls.
+UNSEEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,9 @@ def read_section(path: Path, root: Path) -> tuple[SourceFile, tuple[Article, ...
 def read_source_file(path: Path, root: Path) -> SourceFile:
     if path.suffix.lower() in OTHER_FORMATS:
         raise SourceError(other_format_message(path.suffix.lower()), path)
+    unseen = UNSEEN.search(path.name)
+    if unseen:
+        raise SourceError(f"文件名中有看不见的控制字符（U+{ord(unseen.group()):04X}），会被印进版面和 PDF：请给文件重新命名。", path)
     try:
         data = read_inside(path, root, MAX_SOURCE_BYTES)
     except Confinement as exc:
