@@ -109,6 +109,21 @@ def test_a_section_flipped_to_a_link_outside_is_never_read(issue_copy, outside):
     assert read > 0  # some reads got the file itself
 
 
+def test_issue_toml_flipped_to_a_link_outside_is_never_read(issue_copy, tmp_path):
+    toml = issue_copy / "issue.toml"
+    own = toml.read_bytes()
+    outside = tmp_path / "elsewhere.toml"
+    outside.write_bytes(own.replace(b'title = "', f'title = "{SECRET}'.encode(), 1))
+    assert SECRET.encode() in outside.read_bytes()
+
+    def attempt() -> bytes:
+        return load(issue_copy).bulletin.meta.title.encode()
+
+    with Flipper(toml, own, outside) as flipper:
+        leaked, read = _reads(attempt, 400, flipper)
+    assert flipper.flips >= 20 and leaked == 0 and read > 0
+
+
 def test_a_picture_or_stylesheet_flipped_to_a_link_outside_is_never_read(tmp_path, outside):
     from typeset.figures.decode import picture_bytes
     from typeset.model import Origin, Picture
