@@ -150,6 +150,22 @@ def test_a_picture_or_stylesheet_flipped_to_a_link_outside_is_never_read(tmp_pat
     assert flipper.flips >= 20 and leaked == 0 and read > 0
 
 
+def test_a_template_flipped_to_a_link_outside_is_never_rendered(tmp_path, outside):
+    from typeset import sandbox
+
+    folder = tmp_path / "issue"
+    (folder / "templates").mkdir(parents=True)
+    target = folder / "templates" / "t.html.j2"
+
+    def attempt() -> bytes:
+        env = sandbox.environment([folder / "templates"], folder)  # a fresh one: no cached template
+        return sandbox.render(env, "t.html.j2").encode()
+
+    with Flipper(target, "本期模板".encode(), outside) as flipper:
+        leaked, read = _reads(attempt, 400, flipper)
+    assert flipper.flips >= 20 and leaked == 0 and read > 0
+
+
 def test_a_folder_on_the_way_flipped_to_a_link_outside_is_never_read(tmp_path, outside):
     from typeset.sources.confine import read_inside
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import operator
 import os
+import posixpath
 import re
 import signal
 import threading
@@ -27,6 +28,7 @@ from pathlib import Path, PurePath
 from typing import Iterator, Sequence
 
 import jinja2
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from typeset.errors import StyleError
@@ -134,13 +136,42 @@ class ConfinedLoader(jinja2.FileSystemLoader):
         self.boundaries = [Path(root).resolve() for root in (issue_root, styles_dir(), templates_dir()) if root]
 
     def get_source(self, environment, template):
+        """The template found as Jinja finds it, its text read once from a descriptor opened
+        inside its boundary without following links (a file swapped for a link to ``/etc``
+        while it is read is refused, not rendered)."""
+        from typeset.sources.confine import Confinement, read_inside, resolved
+
+        filename = self._find(template)
+        real = resolved(filename)
+        root = next((root for root in self.boundaries if real is not None and real.is_relative_to(root)), None)
+        if root is None:
+            raise StyleError("模板文件指向本期文件夹之外（符号链接）：只能使用文件夹内的模板，请换成普通文件。", filename)
         try:
-            source, filename, uptodate = super().get_source(environment, template)
+            source = read_inside(Path(filename), root, MAX_TEMPLATE_BYTES).decode("utf-8")
         except UnicodeDecodeError:
             raise StyleError(f"模板“{template}”不是 UTF-8 编码的文本，请另存为 UTF-8。") from None
-        if not any(Path(filename).resolve().is_relative_to(root) for root in self.boundaries):
-            raise StyleError("模板文件指向本期文件夹之外（符号链接）：只能使用文件夹内的模板，请换成普通文件。", filename)
-        return source, filename, uptodate
+        except Confinement as exc:
+            raise StyleError(f"模板无法读取：{exc.message}", filename) from None
+        mtime = os.path.getmtime(filename)
+        return source, os.path.normpath(filename), lambda: _unchanged(filename, mtime)
+
+    def _find(self, template: str) -> str:
+        pieces = split_template_path(template)  # refuses ``..``
+        for folder in self.searchpath:
+            filename = posixpath.join(folder, *pieces)
+            if os.path.isfile(filename):
+                return filename
+        raise jinja2.TemplateNotFound(template)
+
+
+MAX_TEMPLATE_BYTES = 4 * 1024 * 1024
+
+
+def _unchanged(filename: str, mtime: float) -> bool:
+    try:
+        return os.path.getmtime(filename) == mtime
+    except OSError:
+        return False
 
 
 def environment(folders: Sequence[Path], issue_root: Path | None, **options) -> jinja2.Environment:
