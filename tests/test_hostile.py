@@ -558,3 +558,12 @@ def test_verify_shows_a_control_character_in_a_file_name_escaped(tmp_path, capsy
     err = capsys.readouterr().err
     assert "清单外的文件：坏\\x0b名\\x0c\\x1b[2J.html" in err
     assert not any(ch in err for ch in "\x0b\x0c\x1b")
+
+
+def test_capped_replace_and_join_keep_markup_unescaped(tmp_path):
+    """Found by the copyfit tests: the capped ``replace`` once turned a ``Markup`` into text."""
+    from typeset import sandbox
+
+    (tmp_path / "m.html.j2").write_text("{{ '甲乙'|replace('乙', '<wbr>'|safe) }}|{{ ['<i>'|safe, '&']|join }}", encoding="utf-8")
+    env = sandbox.environment([tmp_path], tmp_path, autoescape=True)
+    assert sandbox.render(env, "m.html.j2") == "甲<wbr>|<i>&amp;"

@@ -114,7 +114,9 @@ def _method_size(method, args) -> int:
         items = args[0] if isinstance(args[0], (list, tuple)) else ()
         return _size(list(items)) + len(owner) * len(items)
     if name == "replace" and len(args) >= 2 and all(isinstance(a, str) for a in args[:2]):
-        return len(owner) + owner.count(args[0]) * max(len(args[1]) - len(args[0]), 0) if args[0] else len(owner) * (len(args[1]) + 1)
+        old, new = args[:2]
+        found = owner.count(old) if old else len(owner) + 1  # "" is found between every character
+        return len(owner) + found * len(new)
     if name == "expandtabs":
         width = args[0] if args and isinstance(args[0], int) else 8
         return len(owner) + owner.count("\t") * max(width, 0)
@@ -211,9 +213,9 @@ def _sized_join(jinja_join):
 
 def _sized_replace(jinja_replace):
     def replace(eval_ctx, s, old, new, count=None):
-        text, old, new = str(s), str(old), str(new)
-        found = text.count(old) if old else len(text) + 1
-        _check_size(len(text) + min(found, count if count is not None and count >= 0 else found) * len(new))
+        text, needle, added = str(s), str(old), str(new)  # only measured: Markup stays Markup
+        found = text.count(needle) if needle else len(text) + 1
+        _check_size(len(text) + min(found, count if count is not None and count >= 0 else found) * len(added))
         return jinja_replace(eval_ctx, s, old, new, count)
     replace.__dict__.update(jinja_replace.__dict__)
     return replace
