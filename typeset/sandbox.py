@@ -7,7 +7,8 @@
   ``ljust(10**9)`` or ``|center``, and no ``**`` at all; time and memory growth watched while
   a template renders (see ``time_limit``).
 - A confined loader: a template (or an ``include``/``import``/``extends`` target) is read only
-  when its real path, symlinks followed, lies inside the issue folder or our own files.
+  when its real path, symlinks followed, lies inside the issue folder or our own files, and then
+  from one descriptor opened without following links (``sources.confine.read_inside``).
 - Every template mistake becomes one ``StyleError`` naming the template file and line.
 """
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -230,8 +231,14 @@ def plain(text: str) -> str:
 
 def bind(volume: Volume, sources: dict[str, list]) -> BoundVolume:
     """``sources``: issue id → the issue's ``SourceFile``s, attached to the second file only."""
+    from pypdf.errors import PyPdfError
+
     own, front, back = volume_pages(volume)
-    return BoundVolume(volume, assemble(volume, own, front, {}), assemble(volume, own, front, sources), front, back)
+    try:
+        return BoundVolume(volume, assemble(volume, own, front, {}), assemble(volume, own, front, sources), front, back)
+    except (PyPdfError, zlib.error, ValueError, KeyError, IndexError) as exc:  # an issue PDF damaged past its pages
+        raise OutputError(f"{volume.year}年合订本无法装订：有一期的 PDF 已损坏（{type(exc).__name__}）。"
+                          "请运行 huikan library --rebuild 重排。") from None
 
 
 def volume_pages(volume: Volume) -> tuple[bytes, int, int]:
