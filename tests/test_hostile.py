@@ -311,26 +311,6 @@ def test_a_macro_part_is_announced(tmp_path, caplog):
     assert any("vbaProject.bin" in r.getMessage() and "01-栏目.docx" in r.getMessage() for r in caplog.records)
 
 
-LINKED_DRAW = ('<w:p><w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing">'
-               '<wp:extent cx="100" cy="100"/><wp:docPr id="1" name="p"/>'
-               '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
-               '<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:nvPicPr><pic:cNvPr id="1" name="p"/><pic:cNvPicPr/></pic:nvPicPr>'
-               '<pic:blipFill><a:blip r:link="rId9"/></pic:blipFill><pic:spPr/></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>')
-LINKED_RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-               '<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="file:///C:/photos/a.jpg" TargetMode="External"/></Relationships>')
-
-
-def test_a_linked_picture_is_skipped_and_said_so_not_called_damaged(tmp_path, caplog):
-    from typeset.sources import read_section
-
-    path = word_file(tmp_path / "01-栏目.docx", para("☆ 图") + para("正文。") + LINKED_DRAW,
-                     {"word/_rels/document.xml.rels": LINKED_RELS})
-    with caplog.at_level("WARNING", logger="typeset"):
-        source, _ = read_section(path, tmp_path)
-    assert "正文。" in source.text
-    assert any("没有嵌入" in r.getMessage() and "01-栏目.docx" in r.getMessage() for r in caplog.records)
-
-
 # --- pictures: extreme shapes ------------------------------------------------------------
 
 @pytest.mark.parametrize("size, fmt", [((1, 20_000), "PNG"), ((3, 60_000), "JPEG"), ((20_000, 1), "PNG")])

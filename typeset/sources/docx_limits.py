@@ -5,7 +5,8 @@ nested content controls (``w:sdt``) or 2,000 nested hyperlinks exhaust Python's 
 100,000 short paragraphs took more than 300 s and 2 GB. Each XML part is therefore read with
 lxml's ``iterparse`` (elements cleared as they end), counting the nesting depth and the
 paragraphs; what passes a limit is refused with one line naming the file and the limit. The
-same pass notes what the editor should hear of (a macro part, a picture only linked)."""
+same pass notes a macro part (``vbaProject.bin``): it reaches the PDF/A inside the attached
+original, so the editor hears of it. (Pictures only linked are the Word reader's notice.)"""
 
 from __future__ import annotations
 
@@ -21,8 +22,6 @@ MAX_PARAGRAPHS = 20_000  # a 100-page issue has ~2,000; mammoth takes ~1 s per 2
 MAX_ELEMENTS = 2_000_000  # every element of every part (runs, properties, cells…)
 MAX_PART_BYTES = 20 * 1024 * 1024  # one XML part, unpacked (the reader's own limit)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-IMAGE_REL = "relationships/image"
 
 
 class Counts:
@@ -31,14 +30,14 @@ class Counts:
 
 
 def check_limits(data: bytes, name: str) -> None:
-    """Refuse a .docx too deep or too long for the Word reader; warn of macros and linked pictures."""
+    """Refuse a .docx too deep or too long for the Word reader; warn of macros."""
     counts = Counts()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for info in archive.infolist():
                 if info.filename.lower().endswith(".xml") and not info.filename.startswith("customXml/"):
                     _scan_part(archive, info, counts, name)
-            _notice_extras(archive, name)
+            _notice_macros(archive, name)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, KeyError, ValueError):
         return  # not a sound zip: the Word reader says so, in its own words
 
@@ -85,25 +84,9 @@ def too_deep(name: str) -> SourceError:
                        "请在 Word 中取消多余的嵌套后另存为 .docx。", name)
 
 
-def _notice_extras(archive: zipfile.ZipFile, name: str) -> None:
+def _notice_macros(archive: zipfile.ZipFile, name: str) -> None:
     names = {info.filename.lower() for info in archive.infolist()}
     if any(part.endswith("vbaproject.bin") for part in names):
         LOGGER.warning("%s: Word 文件里带有宏（vbaProject.bin）：宏不会运行，也不排入会刊，但 PDF/A 存档版附的原文件里仍带着它。"
                        "如不想存档带宏，请在 Word 中另存为不含宏的 .docx", name)
-    if _linked_pictures(archive):
-        LOGGER.warning("%s: Word 文件里有只链接、没有嵌入的图片：这些图片已略去。请在 Word 中把图片插入（嵌入）文档后另存", name)
 
-
-def _linked_pictures(archive: zipfile.ZipFile) -> bool:
-    from lxml import etree
-
-    for info in archive.infolist():
-        if info.filename.startswith("word/_rels/") and info.filename.endswith(".rels") and info.file_size < 2_000_000:
-            try:
-                root = etree.fromstring(archive.read(info), etree.XMLParser(resolve_entities=False, no_network=True))
-            except etree.XMLSyntaxError:
-                continue
-            if any(rel.get("Type", "").endswith(IMAGE_REL) and rel.get("TargetMode") == "External"
-                   for rel in root.iter(REL)):
-                return True
-    return False
