@@ -91,13 +91,17 @@ def load_issue_toml(path: Path) -> dict[str, Any]:
 def toml_text(path: Path) -> str:
     """issue.toml's text, decoded as the section files are (UTF-8 with or without BOM, UTF-16
     with BOM, GB18030 as Windows Notepad saves it)."""
-    from typeset.sources.decode import decode  # lazily: the sources package imports this module
+    from typeset.sources.confine import Confinement, read_inside  # lazily: sources imports this module
+    from typeset.sources.decode import decode
 
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"无法读取 issue.toml（{exc.strerror}）。", path) from None
+    try:  # from the descriptor checked inside its folder (no link swapped in meanwhile)
+        data = read_inside(path, path.parent, MAX_TOML_BYTES)
+    except Confinement as exc:
+        raise ConfigError(f"无法读取 issue.toml（{exc.message.rstrip('。')}）。", path) from None
     return decode(data, path)[0]
+
+
+MAX_TOML_BYTES = 4 * 1024 * 1024
 
 
 def unknown_keys(data: dict[str, Any], text: str, path: Path) -> list[str]:

@@ -23,18 +23,19 @@ def volume_command(
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, metavar="进程数", help=JOBS_HELP, show_default=False),
 ) -> None:
     """生成一年的合订本 PDF（扉页、全年目录、各期原样按顺序合订），另附一份带各期原稿附件的版本。"""
+    from typeset.cli import say, visible
     from typeset.library import build_volume
 
     result = build_volume(archive, out, year, workers=jobs)
     for warning in result.warnings:
-        typer.echo(f"警告：{warning}", err=True)
+        say(f"警告：{warning}")
     for path in result.changed:
-        typer.echo(f"已生成 {path}")
+        typer.echo(visible(f"已生成 {path}"))
     if not result.changed:
         typer.echo(f"{year} 年合订本没有变化（各期都没有改动）。")
     typer.echo("提示：网站首页的链接和校验清单要再运行一次 huikan library 才会更新。")
     for failure in result.failures:
-        typer.echo(str(failure), err=True)
+        say(str(failure))
     if result.failures:
         typer.echo(f"错误：有 {len(result.failures)} 期没有排成，合订本里缺这几期，见上面的“失败”各行。", err=True)
         raise typer.Exit(1)

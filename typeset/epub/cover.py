@@ -46,7 +46,13 @@ def _given_cover(meta: IssueMeta, root: str) -> Cover:
         raise ConfigError(f"找不到封面图片“{meta.cover}”（须放在本期文件夹中）。", where)
     if suffix not in MEDIA_TYPES:
         raise ConfigError(f"封面图片“{meta.cover}”须为 PNG 或 JPEG 格式。", where)
-    data = path.read_bytes()
+    from typeset.figures.decode import MAX_PICTURE_BYTES
+    from typeset.sources.confine import Confinement, read_inside
+
+    try:
+        data = read_inside(folder / meta.cover, folder, MAX_PICTURE_BYTES)
+    except Confinement as exc:
+        raise ConfigError(f"封面图片“{meta.cover}”无法读取：{exc.message}", where) from None
     if not _is_image(data, MEDIA_TYPES[suffix]):
         raise ConfigError(f"封面图片“{meta.cover}”不是有效的 {suffix[1:].upper()} 图片（也许只是改了扩展名）：请用图片软件重新保存。", where)
     from typeset.figures.plan import screen_picture

@@ -10,13 +10,16 @@ from pathlib import Path
 
 from typeset.errors import SourceError
 from typeset.model import Origin, Picture
-from typeset.sources.confine import inside
+from typeset.sources.confine import Confinement, read_inside
 
 FORMATS = ("JPEG", "PNG", "WEBP", "TIFF", "HEIF", "MPO")
 MAX_PICTURE_BYTES = 60 * 1024 * 1024
 # Pixels a picture may have: a 108-megapixel phone photo passes (a JPEG decodes reduced, see
 # ``draft``); a small PNG declaring 13000×13000 (4 GB once decoded) does not.
 MAX_PIXELS = 120_000_000
+# Longest side ÷ shortest: a long phone screenshot is ~10:1; at 25:1 a picture no taller than
+# 40% of the type area prints ~4 mm wide (a 1×20,000 one would print 0 mm wide).
+MAX_ASPECT = 25
 _HEIF_READY = False
 
 
@@ -65,13 +68,19 @@ def picture_bytes(picture: Picture, origin: Origin, root: str) -> bytes:
     folder = Path(root)
     path = folder / picture.source
     where, line = Path(origin.file), picture.line or origin.line
-    if not inside(path, folder):
-        raise SourceError(f"图片“{picture.source}”不在本期文件夹中：请把图片复制到本期文件夹里。", where, line)
-    if not path.is_file():
-        raise SourceError(f"找不到图片“{picture.source}”：请检查文件名，图片须放在本期文件夹中。", where, line)
-    if path.stat().st_size > MAX_PICTURE_BYTES:
-        raise SourceError(f"图片“{picture.source}”太大（超过 60 MB）：请先缩小后再放入。", where, line)
-    return path.read_bytes()
+    try:
+        return read_inside(path, folder, MAX_PICTURE_BYTES)
+    except Confinement as exc:
+        message = _REFUSALS[exc.kind].format(name=picture.source) if exc.kind in _REFUSALS else exc.message
+        raise SourceError(message, where, line) from None
+
+
+_REFUSALS = {
+    "outside": "图片“{name}”不在本期文件夹中：请把图片复制到本期文件夹里。",
+    "missing": "找不到图片“{name}”：请检查文件名，图片须放在本期文件夹中。",
+    "special": "找不到图片“{name}”：请检查文件名，图片须放在本期文件夹中。",
+    "large": f"图片“{{name}}”太大（超过 {MAX_PICTURE_BYTES // 1048576} MB）：请先缩小后再放入。",
+}
 
 
 def open_image(data: bytes, name: str = "图片"):
@@ -95,7 +104,8 @@ def read_source(picture: Picture, origin: Origin, root: str) -> Source:
     try:
         with open_image(data, picture.source) as image:
             size, kind = oriented_size(image), image.format
-            image.draft(image.mode, (image.width // 8, image.height // 8))  # a JPEG decodes at 1/8
+            _check_aspect(picture.source, size, Path(origin.file), picture.line or origin.line)
+            image.draft(image.mode, (max(1, image.width // 8), max(1, image.height // 8)))  # a JPEG decodes at 1/8
             image.load()
     except TooManyPixels as error:
         raise TooManyPixels(error.name, error.size, Path(origin.file), picture.line or origin.line) from None
@@ -105,6 +115,13 @@ def read_source(picture: Picture, origin: Origin, root: str) -> Source:
         raise SourceError(f"图片“{picture.source}”无法读取（文件损坏，或不是 JPEG、PNG、WebP、TIFF、HEIC 图片）：请用图片软件重新保存。",
                           Path(origin.file), picture.line or origin.line) from None
     return Source(data, size, kind, origin, picture.source, hashlib.sha256(data).hexdigest()[:24])
+
+
+def _check_aspect(name: str, size: tuple[int, int], where: Path, line: int | None) -> None:
+    width, height = size
+    if max(width, height) > MAX_ASPECT * max(min(width, height), 1) or min(width, height) < 1:
+        raise SourceError(f"图片“{name}”太细长（{width}×{height} 像素，长边超过短边的 {MAX_ASPECT} 倍），"
+                          "印出来只是一条线：请裁剪或拼接后再用。", where, line)
 
 
 def oriented_size(image) -> tuple[int, int]:

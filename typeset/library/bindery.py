@@ -16,7 +16,8 @@ from typeset.library.archive import Failure
 from typeset.library.catalog import IssueView
 from typeset.library.pages import write_if_changed
 from typeset.library.state import tool_digest
-from typeset.library.volume import FOLDER, SOURCES_SUFFIX, Volume, bind, bind_year, issues_by_year, volume_file_name
+from typeset.library.volume import (FOLDER, SOURCES_SUFFIX, Volume, bind, bind_year, issues_by_year, volume_file_name,
+                                    volume_title)
 from typeset.model import SourceFile
 from typeset.outputs import is_real_file, replace_file
 from typeset.resources import templates_dir
@@ -34,11 +35,7 @@ def volume_paths(volume: Volume) -> tuple[str, str]:
 
 def volume_links(views: list[IssueView]) -> dict[int, str]:
     """Year → the volume's path, for the site's front page (known before anything is bound)."""
-    latest: dict[int, IssueView] = {}
-    for view in sorted(views, key=lambda v: (v.meta.year, v.meta.number)):
-        if view.download("pdf"):
-            latest[view.meta.year] = view
-    return {year: f"{FOLDER}/{volume_file_name(view.meta.title, year)}" for year, view in latest.items()}
+    return {year: f"{FOLDER}/{volume_file_name(volume_title(chosen), year)}" for year, chosen in issues_by_year(views).items()}
 
 
 def write_volumes(site: Path, views: list[IssueView], sources: dict[str, tuple[SourceFile, ...]],

@@ -1,7 +1,9 @@
 """Fixity: SHA-256 manifests that prove, years later, that no file was lost or altered.
 
-Two manifests in the site's root, in the line format of BagIt (RFC 8493 §2.1.3) and of GNU
-``sha256sum`` (``HEX  path``; ``%``, CR and LF in a path percent-encoded):
+Two manifests in the site's root, in the line format of GNU ``sha256sum`` (``HEX  path``; a
+path with a backslash, CR or LF escaped as ``sha256sum`` does, the line starting with ``\\``),
+which is BagIt's (RFC 8493 §2.1.3) for every name without ``%``, CR or LF (BagIt would
+percent-encode those; ``sha256sum -c`` would then not find a file with ``%`` in its name):
 
 - ``manifest-sha256.txt``: every file the library produced, relative to the site
   (``sha256sum -c manifest-sha256.txt`` in the site folder checks it without this tool);
@@ -70,15 +72,30 @@ def tree_links(root: Path) -> list[str]:
 
 
 def manifest_text(root: Path, paths: list[str]) -> str:
-    return "".join(f"{file_sha256(root / path)}  {encode(path)}\n" for path in sorted(paths))
+    return "".join(manifest_line(file_sha256(root / path), path) for path in sorted(paths))
 
 
-def encode(path: str) -> str:
-    return path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r"}
 
 
-def decode(path: str) -> str:
-    return path.replace("%0A", "\n").replace("%0a", "\n").replace("%0D", "\r").replace("%0d", "\r").replace("%25", "%")
+def manifest_line(digest: str, path: str) -> str:
+    """``HEX  path``; a path with a backslash, CR or LF as GNU ``sha256sum`` writes it: the line
+    starts with ``\\`` and those three are escaped (a ``%`` stays as it is)."""
+    if not any(ch in path for ch in ESCAPES):
+        return f"{digest}  {path}\n"
+    return f"\\{digest}  {''.join(ESCAPES.get(ch, ch) for ch in path)}\n"
+
+
+def unescape(name: str) -> str:
+    """The path of an escaped (``\\``-prefixed) line; ``ValueError`` for an unknown escape."""
+    out, chars = [], iter(name)
+    for ch in chars:
+        if ch == "\\":
+            ch = {"\\": "\\", "n": "\n", "r": "\r"}.get(next(chars, ""), None)
+            if ch is None:
+                raise ValueError(0)
+        out.append(ch)
+    return "".join(out)
 
 
 def write_manifests(site: Path, archive: Path, sources: list[str]) -> list[Path]:
@@ -101,13 +118,20 @@ def read_manifest(path: Path) -> dict[str, str]:
     entries = {}
     if path.stat().st_size > MAX_MANIFEST_BYTES:
         raise ValueError(0)
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        digest, sep, name = line.partition("  ")
-        if not sep or len(digest) != 64 or not name or len(line) > MAX_LINE or _outside(decode(name)):
+    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
+        if not line:
+            continue
+        escaped = line.startswith("\\")
+        digest, sep, name = line.removeprefix("\\").partition("  ")
+        try:
+            name = unescape(name) if escaped else name
+        except ValueError:
+            raise ValueError(number) from None
+        if not sep or len(digest) != 64 or not name or len(line) > MAX_LINE or _outside(name):
             raise ValueError(number)
-        if decode(name) in entries and entries[decode(name)] != digest.lower():
+        if name in entries and entries[name] != digest.lower():
             raise ValueError(number)  # one file listed twice with two digests
-        entries[decode(name)] = digest.lower()
+        entries[name] = digest.lower()
     return entries
 
 

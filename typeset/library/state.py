@@ -22,7 +22,7 @@ from typeset.model import Bulletin
 from typeset.outputs import is_real_file, replace_file
 from typeset.resources import styles_dir, templates_dir
 from typeset.sources import load
-from typeset.sources.confine import inside
+from typeset.sources.confine import digest_file, inside
 
 STATE_FILE = ".huikan-library.json"
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".tif", ".tiff", ".webp", ".bmp", ".svg"})
@@ -75,7 +75,7 @@ def issue_digest(folder: Path, bulletin: Bulletin | None = None) -> str:
     digest = hashlib.sha256(tool_digest().encode())
     for name, path in read_files(folder, bulletin or load(folder).bulletin):
         digest.update(f"{name}\0{path.stat().st_size}\0".encode())
-        digest.update(path.read_bytes())
+        digest_file(digest, path)
     return digest.hexdigest()
 
 
@@ -133,4 +133,4 @@ def _hash_tree(digest, root: Path, skip: tuple[str, ...]) -> None:
             if name.startswith(".") or name in skip or path.is_symlink() or not path.is_file() or path.suffix == ".pyc":
                 continue
             digest.update(f"{path.relative_to(root).as_posix()}\0{path.stat().st_size}\0".encode())
-            digest.update(path.read_bytes())
+            digest_file(digest, path)

@@ -17,14 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from typeset.errors import SourceError
-from typeset.library.state import STATE_FILE as LIBRARY_STATE
-from typeset.library.fixity import (MANIFEST, SOURCES_MANIFEST, Differences, compare, read_manifest,
+from typeset.library.inflate import MAX_ENTRIES, Budget, TooLarge
+from typeset.library.fixity import (MANIFEST, SOURCES_MANIFEST, Differences, compare, file_sha256, read_manifest,
                                     source_files, source_folders, tree_files, tree_links)
 
 ARCHIVE_COPY = "-存档.pdf"  # the issues' PDF/A editions: they must say so
 EPUB_MIMETYPE = b"application/epub+zip"
 PDFAID = re.compile(r"pdfaid:(part|conformance)\s*(?:=\s*[\"']|>)\s*([0-9A-Za-z]+)")
 CONFORMANCE = {1: "AB", 2: "ABU", 3: "ABU", 4: "EF"}
+MAX_FILE_BYTES = 1024 * 1024 * 1024  # a PDF is read whole by pypdf: larger ones are not opened
 
 
 @dataclass(frozen=True)
@@ -47,14 +48,16 @@ class Report:
     listed: int = 0  # files the manifests list
     opened: int = 0  # PDFs and EPUBs re-opened
     manifest: bool = False  # whether the folder had a manifest
+    digest: str = ""  # SHA-256 of manifest-sha256.txt: an anchor to record outside the site
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def verify(path: Path, archive: Path | None = None) -> Report:
-    """Check a site folder (or one PDF or EPUB); ``archive``: also check the sources read."""
+def verify(path: Path, archive: Path | None = None, expect: str | None = None) -> Report:
+    """Check a site folder (or one PDF or EPUB); ``archive``: also check the sources read;
+    ``expect``: the manifest's digest as recorded elsewhere (see ``manifest_digest``)."""
     path = Path(path)
     if not path.exists():
         raise SourceError("要检查的文件或文件夹不存在，请检查路径。", path)
@@ -65,16 +68,25 @@ def verify(path: Path, archive: Path | None = None) -> Report:
     report = Report(path)
     if (path / MANIFEST).is_file() and not (path / MANIFEST).is_symlink():
         report.manifest = True
+        report.digest = manifest_digest(path)
         _against(report, path, path / MANIFEST, tree_files(path, skip=(MANIFEST,)), "")
         report.problems += [Problem("unexpected", name, "符号链接") for name in tree_links(path)]
-    elif (path / LIBRARY_STATE).exists():  # a library site always has its list: its loss is a loss
-        report.problems.append(Problem("missing", MANIFEST))
+    else:  # without its list nothing can be said of a file's loss or change
+        report.problems.append(Problem("missing", MANIFEST, "无法核对文件是否缺少或改动"))
+    if expect is not None and report.manifest and report.digest != expect.strip().lower():
+        report.problems.append(Problem("changed", MANIFEST, "清单摘要与记录的不符：清单本身被改过"))
     if archive is not None:
         _check_sources(report, path, Path(archive))
     for name in tree_files(path):
         if name.lower().endswith((".pdf", ".epub")):
             _open_check(report, path / name, name)
     return report
+
+
+def manifest_digest(site: Path) -> str:
+    """SHA-256 of the site's manifest: it covers every file (the sources' manifest included),
+    so one line recorded outside the site (a letter, a printed 版记) anchors them all."""
+    return file_sha256(site / MANIFEST)
 
 
 def _against(report: Report, root: Path, manifest: Path, present: list[str] | None, prefix: str) -> None:
@@ -125,30 +137,40 @@ def _open_check(report: Report, path: Path, name: str) -> None:
 
 
 def pdf_damage(path: Path) -> str:
-    """Why the PDF does not read back ('' when it does): every object parsed, every stream decoded."""
+    """Why the PDF does not read back ('' when it does): every object parsed, every stream
+    decoded (within ``inflate``'s limits: a bomb is damage, not a machine out of memory)."""
     from pypdf import PdfReader
+    from pypdf.errors import LimitReachedError
 
+    if path.stat().st_size > MAX_FILE_BYTES:
+        return f"文件超过 {MAX_FILE_BYTES // 1048576} MB，不像是会刊的 PDF"
+    budget = Budget()
     try:
         reader = PdfReader(path, strict=True)
         for reference in _objects(reader):
-            _decode(reference.get_object())
+            _decode(reference.get_object(), budget)
         if not reader.pages:
             return "没有页面"
         return pdfa_damage(reader, path.name.endswith(ARCHIVE_COPY))
     except zlib.error:
         return "有数据流解压校验失败"
+    except TooLarge as exc:
+        return str(exc)
+    except LimitReachedError:
+        return "有数据流解压后超过上限"
     except Exception as exc:  # noqa: BLE001 - any failure to read back is damage
         return f"PDF 结构无法读回（{type(exc).__name__}）"
 
 
-def _decode(obj) -> None:
-    """Decode a stream strictly: pypdf forgives a Flate stream whose checksum fails, zlib does not."""
+def _decode(obj, budget: Budget) -> None:
+    """Decode a stream strictly: pypdf forgives a Flate stream whose checksum fails, zlib does
+    not. The raw, still encoded bytes are in ``_data``; they are inflated in chunks, counted."""
     if not hasattr(obj, "get_data"):
         return
     if obj.get("/Filter") == "/FlateDecode" and not obj.get("/DecodeParms"):
-        zlib.decompress(obj._data)  # the raw, still encoded bytes (pypdf keeps them there)
+        budget.check_flate(obj._data)
     else:
-        obj.get_data()
+        budget.spend(len(obj.get_data()))  # pypdf bounds each of these itself
 
 
 def _objects(reader) -> list:
@@ -203,6 +225,9 @@ def epub_damage(path: Path) -> str:
                 return "EPUB 的第一个文件应是不压缩的 mimetype"
             if book.read("mimetype") != EPUB_MIMETYPE:
                 return "mimetype 的内容不对"
+            bomb = zip_bomb(book)
+            if bomb:
+                return bomb
             bad = book.testzip()
             if bad:
                 return f"压缩包内的 {bad} 校验失败"
@@ -212,4 +237,22 @@ def epub_damage(path: Path) -> str:
         return "压缩包内有文件解压失败"
     except Exception as exc:  # noqa: BLE001 - zipfile raises many kinds on damaged input
         return f"不是完整的 zip 压缩包（{type(exc).__name__}）"
+    return ""
+
+
+def zip_bomb(book: zipfile.ZipFile) -> str:
+    """Why the zip's directory is not to be inflated ('' when it may be): too many entries,
+    entries sharing their data, or more declared bytes than ``inflate`` allows (zipfile never
+    inflates a member past its declared size)."""
+    entries = book.infolist()
+    if len(entries) > MAX_ENTRIES:
+        return f"压缩包有 {len(entries)} 个条目，超过上限 {MAX_ENTRIES}"
+    if len({entry.header_offset for entry in entries}) < len(entries):
+        return "压缩包的目录有多个条目指向同一段数据"
+    try:
+        budget = Budget()
+        for entry in entries:
+            budget.spend(entry.file_size)
+    except TooLarge as exc:
+        return f"压缩包{exc}"
     return ""

@@ -17,11 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from typeset.errors import OutputError, StyleError
 from typeset.library.catalog import IssueView
+from typeset.library.inflate import Budget, TooLarge
 from typeset.library.pages import site_env
 from typeset.model import Article
 from typeset.render import overrides_root
@@ -139,28 +141,59 @@ def issues_by_year(views: list[IssueView]) -> dict[int, list[IssueView]]:
 
 
 def bind_year(site: Path, year: int, views: list[IssueView]) -> Volume:
-    """The year's issues read from their print PDFs; an unreadable one is the editor's to rebuild."""
-    from pypdf.errors import PyPdfError
-
+    """The year's issues read from their print PDFs; an unreadable or damaged one (no page, a
+    stream inflating past the limits) is the editor's to rebuild: the year is not bound."""
     issues, first = [], 0
     for view in views:
         path = site / view.download("pdf").path
         try:
-            issue = read_issue(view, path.read_bytes(), first)
-        except (PyPdfError, OSError, ValueError, KeyError) as exc:
-            raise OutputError(f"这一期的 PDF 无法读取（{type(exc).__name__}），{year}年合订本没有生成。"
+            issue = read_issue(view, _issue_pdf(path), first)
+        except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on a damaged file
+            raise OutputError(f"这一期的 PDF 已损坏或无法读取（{_reason(exc)}），{year}年合订本没有生成。"
                               "请运行 huikan library --rebuild 重排。", path) from None
         issues.append(issue)
         first += issue.pages
-    meta = views[-1].meta
-    return Volume(meta.title, year, meta.publisher, tuple(issues))
+    return Volume(volume_title(views), year, views[-1].meta.publisher, tuple(issues))
+
+
+def volume_title(views: list[IssueView]) -> str:
+    """The 刊名 most of the year's issues carry (the latest of equally common ones): one issue
+    printed under another name does not rename the volume."""
+    counts: dict[str, int] = {}
+    for view in views:
+        counts[view.meta.title] = counts.get(view.meta.title, 0) + 1
+    return max(reversed([view.meta.title for view in views]), key=lambda title: counts[title])
+
+
+MAX_ISSUE_PDF = 512 * 1024 * 1024
+
+
+def _issue_pdf(path: Path) -> bytes:
+    if path.stat().st_size > MAX_ISSUE_PDF:
+        raise TooLarge(f"超过 {MAX_ISSUE_PDF // 1048576} MB")
+    return path.read_bytes()
+
+
+def _reason(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, (TooLarge, EmptyIssue)) else type(exc).__name__
+
+
+class EmptyIssue(ValueError):
+    pass
 
 
 def read_issue(view: IssueView, pdf: bytes, first: int) -> BoundIssue:
-    """Page count, page size and each article's page, from the issue PDF and its outline."""
+    """Page count, page size and each article's page, from the issue PDF and its outline; every
+    page's content is decoded once (within ``inflate``'s limits) before anything is bound."""
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(pdf))
+    if not reader.pages:
+        raise EmptyIssue("没有页面")
+    budget = Budget()
+    for page in reader.pages:
+        contents = page.get_contents()
+        budget.spend(len(contents.get_data()) if contents is not None else 0)
     box = reader.pages[0].mediabox
     found = outline_pages(reader)
     placed = []
@@ -198,8 +231,14 @@ def plain(text: str) -> str:
 
 def bind(volume: Volume, sources: dict[str, list]) -> BoundVolume:
     """``sources``: issue id → the issue's ``SourceFile``s, attached to the second file only."""
+    from pypdf.errors import PyPdfError
+
     own, front, back = volume_pages(volume)
-    return BoundVolume(volume, assemble(volume, own, front, {}), assemble(volume, own, front, sources), front, back)
+    try:
+        return BoundVolume(volume, assemble(volume, own, front, {}), assemble(volume, own, front, sources), front, back)
+    except (PyPdfError, zlib.error, ValueError, KeyError, IndexError) as exc:  # an issue PDF damaged past its pages
+        raise OutputError(f"{volume.year}年合订本无法装订：有一期的 PDF 已损坏（{type(exc).__name__}）。"
+                          "请运行 huikan library --rebuild 重排。") from None
 
 
 def volume_pages(volume: Volume) -> tuple[bytes, int, int]:
@@ -244,7 +283,7 @@ def assemble(volume: Volume, own: bytes, front: int, sources: dict[str, list]) -
         starts.append(len(writer.pages))
         writer.append(PdfReader(io.BytesIO(issue.pdf)), import_outline=False)
         for k in range(issue.pages):
-            writer.pages[starts[-1] + k].merge_page(stamps.pages[front + issue.first + k])
+            stamp(writer.pages[starts[-1] + k], stamps.pages[front + issue.first + k])
     if front + volume.pages < len(stamps.pages):
         writer.append(stamps, pages=(front + volume.pages, len(stamps.pages)), import_outline=False)
     add_outline(writer, volume, starts)
@@ -257,6 +296,20 @@ def assemble(volume: Volume, own: bytes, front: int, sources: dict[str, list]) -
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def stamp(page, stamp_page) -> None:
+    """The stamp (its number at the bottom centre) on ``page``, centred on the page's own box
+    whatever its size or origin: an issue may mix paper sizes, the stamps follow its first page."""
+    from pypdf import Transformation
+
+    box, own = page.mediabox, stamp_page.mediabox
+    dx = float(box.left) + (float(box.width) - float(own.width)) / 2 - float(own.left)
+    dy = float(box.bottom) - float(own.bottom)
+    if abs(dx) < 0.01 and abs(dy) < 0.01:
+        page.merge_page(stamp_page)
+    else:
+        page.merge_transformed_page(stamp_page, Transformation().translate(dx, dy))
 
 
 def add_outline(writer, volume: Volume, starts: list[int]) -> None:

@@ -13,16 +13,20 @@ from typeset import config
 from typeset.errors import SourceError, StyleError
 from typeset.model import Article, Bulletin, Section, SourceFile
 from typeset.resources import sample_issue_dir
-from typeset.sources.confine import confined, inside, same_file
+from typeset.sources.confine import Confinement, confined, inside, read_inside, same_file
 from typeset.sources.decode import decode
 from typeset.sources.docx import OTHER_FORMATS, other_format_message, read_docx
 from typeset.sources.docx_convert import converter, to_docx
+from typeset.sources.docx_limits import MAX_DEPTH, check_limits
 from typeset.sources.docx_notes import attach, numbered
 from typeset.sources.text import BLANKS, read_articles, read_lines
 
 __all__ = ["Loaded", "load", "read_source_file", "section_title"]
 
 MAX_SOURCE_BYTES = 50 * 1024 * 1024
+# In a section's name (it becomes the section's title and the attachment's name): C0/C1
+# controls (ESC starts a terminal sequence, U+000B/U+000C break lines), DEL, bidi controls.
+UNSEEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -49,24 +53,26 @@ def read_section(path: Path, root: Path) -> tuple[SourceFile, tuple[Article, ...
         return src, read_articles(src.text, src.name)
     suffix = path.suffix.lower()
     data = to_docx(src.raw, suffix, src.name) if suffix in OTHER_FORMATS else src.raw  # the original is kept
-    lines, text, notices, notes = read_docx(data, src.name)
+    check_limits(data, src.name)  # what would exhaust the Word reader's recursion, time or memory
+    try:
+        lines, text, notices, notes = read_docx(data, src.name)
+    except RecursionError:  # a nesting the limits did not foresee: still the file's, not ours
+        raise SourceError(f"Word 文件的内容嵌套太深，无法读取（上限 {MAX_DEPTH} 层）：请在 Word 中取消多余的嵌套后另存为 .docx。", path) from None
     return replace(src, text=text, notices=notices), attach(read_lines(lines, src.name), notes)
 
 
 def read_source_file(path: Path, root: Path) -> SourceFile:
     if path.suffix.lower() in OTHER_FORMATS and converter() is None:
         raise SourceError(other_format_message(path.suffix.lower()), path)
-    if not path.is_file():
-        raise SourceError("不是普通文件，无法读取。", path)
+    unseen = UNSEEN.search(path.name)
+    if unseen:
+        raise SourceError(f"文件名中有看不见的控制字符（U+{ord(unseen.group()):04X}），会被印进版面和 PDF：请给文件重新命名。", path)
     try:
-        size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise SourceError(f"文件过大（{size // 1048576} MB），不像是会刊文本。", path)
-        data = path.read_bytes()
-    except PermissionError:
-        raise SourceError("没有读取权限，请检查文件权限。", path) from None
-    except OSError as exc:
-        raise SourceError(f"无法读取（{exc.strerror}）。", path) from None
+        data = read_inside(path, root, MAX_SOURCE_BYTES)
+    except Confinement as exc:
+        if exc.kind == "large":
+            raise SourceError(f"文件过大（超过 {MAX_SOURCE_BYTES // 1048576} MB），不像是会刊文本。", path) from None
+        raise
     name = _relative_name(path, root) if inside(path, root) else path.name
     if path.suffix.lower() in (".docx", *OTHER_FORMATS):  # its text comes from the Word reader (read_section)
         return SourceFile(name=name, path=str(path), text="", encoding="docx", raw=data)

@@ -37,9 +37,9 @@ def figure_server(ctx: BuildContext, press: bool):
 
 
 def _profile(ctx: BuildContext) -> bytes:
-    from typeset.writers.press import icc_profile
+    from typeset.writers.press import icc_profile_bytes
 
-    return icc_profile(ctx).read_bytes()
+    return icc_profile_bytes(ctx)
 
 
 HOLE_SHARE = 0.2  # a page ending more empty than this (of its type area) has a hole

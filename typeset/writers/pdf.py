@@ -11,13 +11,13 @@ from pathlib import Path
 from typeset.outputs import atomic_write
 from typeset.writers import BuildContext, Writer, register
 from typeset.writers.layout import print_document
-from typeset.writers.press import PRESS_VARIANT, icc_profile, press_finisher
+from typeset.writers.press import PRESS_VARIANT, icc_profile_bytes, press_finisher
 
 
 def pdf_bytes(ctx: BuildContext, press: bool = False, **options) -> bytes:
     """The laid-out edition as PDF bytes; the same content always gives the same bytes."""
     document = print_document(ctx, press)
-    digest = content_digest(ctx, options.get("pdf_variant") or "", icc_profile(ctx).read_bytes() if press else b"")
+    digest = content_digest(ctx, options.get("pdf_variant") or "", icc_profile_bytes(ctx) if press else b"")
     if press:
         options["finisher"] = press_finisher(_as_uuid(digest))
     buffer = io.BytesIO()

@@ -34,7 +34,7 @@ def output_intent_css(ctx: BuildContext) -> str:
     """The output intent, the profile inlined as a ``data:`` URL so that the confined fetcher
     needs no access outside the issue."""
     path = icc_profile(ctx)
-    profile = path.read_bytes()
+    profile = icc_profile_bytes(ctx)
     if profile[36:40] != b"acsp" or profile[16:20] != b"CMYK":
         raise ConfigError(f"“{path.name}”不是 CMYK 的 ICC 色彩配置文件：请使用印厂提供的 CMYK 配置文件（.icc）。",
                           Path(ctx.bulletin.root) / "issue.toml")
@@ -72,6 +72,23 @@ def icc_profile(ctx: BuildContext) -> Path:
     if not DEFAULT_ICC.is_file():
         raise EnvironmentProblem("印厂版需要 CMYK 色彩配置文件：请在 issue.toml 中用 icc_profile 指定印厂提供的文件，或安装 Debian 软件包 libgs-common。")
     return DEFAULT_ICC
+
+
+MAX_ICC_BYTES = 16 * 1024 * 1024
+
+
+def icc_profile_bytes(ctx: BuildContext) -> bytes:
+    """The profile's bytes, an issue's own read once from its folder without following links."""
+    from typeset.sources.confine import Confinement, read_inside
+
+    path = icc_profile(ctx)
+    if path == DEFAULT_ICC:
+        return path.read_bytes()
+    root = Path(ctx.bulletin.root)
+    try:
+        return read_inside(root / ctx.bulletin.meta.icc_profile, root, MAX_ICC_BYTES)
+    except Confinement as exc:
+        raise ConfigError(f"ICC 色彩配置文件“{ctx.bulletin.meta.icc_profile}”无法读取：{exc.message}", root / "issue.toml") from None
 
 
 def press_finisher(document_id: str):
