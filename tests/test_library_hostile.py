@@ -165,6 +165,15 @@ def test_an_edition_copied_over_another_is_built_again(copy):
     assert all(sha(site / name) == digest for name, digest in manifest.items())
 
 
+def test_a_volume_replaced_by_another_file_is_bound_again(copy):
+    archive, site = copy
+    volume = site / "合订本" / "两新党建2020年合订本.pdf"
+    original = sha(volume)
+    shutil.copy(site / "2020-01" / "2020-01.pdf", volume)
+    result = clean(build_library(archive, site, workers=1))
+    assert volume in result.changed and sha(volume) == original
+
+
 def test_leftovers_of_a_killed_run_are_cleaned_and_never_listed(copy):
     archive, site = copy
     staging = site / "2020-01" / ".2020-01.k1ll3d.tmp"
