@@ -193,9 +193,8 @@ def _record(entry: Entry, outcome: Outcome, digest: str, archive: Archive, state
     result.findings += [f"{where}：{finding}" for finding in outcome.findings]
     if outcome.error:
         result.failures.append(Failure(where, outcome.error))
-        state.issues.pop(entry.issue_id, None)
-        with contextlib.suppress(OSError):
-            (result.site / entry.issue_id).rmdir()  # made for the build, nothing written into it
+        known = state.issues.pop(entry.issue_id, None)  # it leaves the site, and what was made for it
+        _remove_issue_files(result.site, entry.issue_id, list(known["files"].values()) if known else [])
         return
     files = {name: path.relative_to(result.site).as_posix() for name, path in outcome.files.items()}
     state.issues[entry.issue_id] = {"digest": digest, "files": files, "source": where,
