@@ -71,12 +71,6 @@ def render_pages(settings: Settings, issues: list[IssueView], volumes: dict[int,
     return pages
 
 
-def write_pages(site: Path, settings: Settings, issues: list[IssueView], volumes: dict[int, str] | None = None) -> list[Path]:
-    """Write every page; returns the files that changed."""
-    pages = render_pages(settings, issues, volumes)
-    return [site / name for name, text in sorted(pages.items()) if write_if_changed(site, name, text.encode("utf-8"))]
-
-
 def common(settings: Settings, depth: int) -> dict:
     return {"site": settings, "root": "../" * depth, "depth": depth, "version": __version__}
 
