@@ -301,5 +301,7 @@ def test_a_state_of_the_earlier_format_is_read_and_its_issues_rebuilt(copy):
     del state["written"]
     (site / STATE_FILE).write_text(json.dumps(state), encoding="utf-8")
     (site / MARKER).unlink()  # a site made before the marker existed is still the library's
+    (site / "2020-01" / "2020-01.html").write_text(SCRIPT, encoding="utf-8")  # the HTML edition it used to publish
     result = build_library(archive, site, workers=1)
     assert sorted(result.built) == ["2020-01", "2020-02"] and (site / MARKER).is_file()
+    assert not (site / "2020-01" / "2020-01.html").exists()

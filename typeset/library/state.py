@@ -136,8 +136,8 @@ def owns(site: Path) -> bool:
 def claim_site(site: Path, check_only: bool = False) -> None:
     """Refuse (``OutputError``, nothing touched) a folder that holds files the library did not
     make; mark a new or empty one as the library's (unless ``check_only``)."""
-    if site.is_symlink() or site.exists() and not site.is_dir():
-        raise OutputError("网站文件夹不是普通文件夹（是文件或符号链接）。请用 --out 另选一个空文件夹。", site)
+    if site.exists() and not site.is_dir():
+        raise OutputError("网站文件夹的位置上是一个文件。请用 --out 另选一个空文件夹。", site)
     if site.is_dir() and not owns(site) and any(site.iterdir()):
         raise OutputError("网站文件夹里已有别的文件，不是 huikan library 生成的网站：为免覆盖，什么也没有改动。"
                           "请用 --out 另选一个空文件夹（或以前生成网站的文件夹）。", site)
