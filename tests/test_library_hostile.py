@@ -305,3 +305,17 @@ def test_a_state_of_the_earlier_format_is_read_and_its_issues_rebuilt(copy):
     result = build_library(archive, site, workers=1)
     assert sorted(result.built) == ["2020-01", "2020-02"] and (site / MARKER).is_file()
     assert not (site / "2020-01" / "2020-01.html").exists()
+
+
+def test_the_volume_command_never_says_unchanged_beside_a_failure(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from typeset.cli import app
+    from typeset.library import LibraryResult
+    from typeset.library.archive import Failure
+
+    failed = LibraryResult(tmp_path, failures=[Failure("2021年合订本", "第 3 期的 PDF 读不出来。")])
+    monkeypatch.setattr("typeset.library.build_volume", lambda *args, **kwargs: failed)
+    done = CliRunner().invoke(app, ["volume", str(tmp_path), "2021", "--out", str(tmp_path / "site")])
+    assert done.exit_code == 1 and "2021年合订本" in done.output
+    assert "没有变化" not in done.output
