@@ -37,7 +37,7 @@ def built_library(archive: Path, site: Path, **kwargs):
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory):
-    """The archive and its site, built once for the module by a pool of two warm workers."""
+    """The archive and its site, built once for the module, two issues at a time."""
     root = tmp_path_factory.mktemp("library")
     archive = make_archive(root / "archive")
     site = root / "www" / "huikan"  # served from a subfolder, as on a shared web host

@@ -42,6 +42,7 @@ def planted(tmp_path_factory):
     (outside / "editions").mkdir(parents=True)
     (outside / "bundle").mkdir()
     site.mkdir()
+    (site / ".huikan-site").write_text("made by huikan library\n", encoding="utf-8")  # the library's own site
     for name in ("victim.html", "victim.json"):
         (outside / name).write_text("不能被改写", encoding="utf-8")
     (site / "search.html").symlink_to(outside / "victim.html")
@@ -99,7 +100,9 @@ def test_an_issue_reached_through_a_link_is_not_current(tmp_path):
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "elsewhere" / f"{ISSUE}.pdf").write_bytes(b"%PDF")
     (tmp_path / ISSUE).symlink_to(tmp_path / "elsewhere")
-    state = SiteState({ISSUE: {"digest": "d", "files": {"pdf": f"{ISSUE}/{ISSUE}.pdf"}}})
+    import hashlib
+    state = SiteState({ISSUE: {"digest": "d", "files": {"pdf": f"{ISSUE}/{ISSUE}.pdf"},
+                               "sha256": {f"{ISSUE}/{ISSUE}.pdf": hashlib.sha256(b"%PDF").hexdigest()}}})
     assert not state.is_current(ISSUE, "d", tmp_path)  # rebuilt into a real folder
     (tmp_path / ISSUE).unlink()
     (tmp_path / "elsewhere").rename(tmp_path / ISSUE)

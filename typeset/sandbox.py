@@ -232,6 +232,25 @@ def render(env: jinja2.Environment, name: str, **values) -> str:
         return "".join(_capped_output(template.generate(**values)))
 
 
+def library_environment(folders: Sequence[Path] = (), **options) -> jinja2.Environment:
+    """The members' site's environment: the tool's own templates only (``folders``: bundled
+    ones, most specific first; the bundled templates always last), never an issue's, with
+    autoescape on, so nothing an issue folder holds changes a site page and its text is escaped."""
+    own = [*folders, templates_dir()]
+    for folder in own:
+        if not _bundled(Path(folder)):
+            raise ValueError(f"not one of the tool's own template folders: {folder}")
+    return environment(own, None, **{**options, "autoescape": True})
+
+
+def render_library(env: jinja2.Environment, name: str, **values) -> str:
+    """A page or feed of the members' site, through the same limits as every other template;
+    ``env`` must come from ``library_environment``."""
+    if not isinstance(env.loader, ConfinedLoader) or not all(_bundled(Path(p)) for p in env.loader.searchpath):
+        raise ValueError("the site's pages are rendered only from the tool's own templates")
+    return render(env, name, **values)
+
+
 def _capped_output(chunks: Iterator[str]) -> Iterator[str]:
     total = 0
     for chunk in chunks:

@@ -1,7 +1,8 @@
 """``huikan library 文库文件夹 --out 网站文件夹``: every issue of an archive as a members' site.
 
-Builds the issues that changed (all editions, one warm process per core), writes the pages, the
-search index and the OPDS/Atom feeds, then lists failures; exit code 1 if any issue failed.
+Builds the issues that changed (PDF, PDF/A and EPUB; each in its own process, one per core at a
+time), writes the pages, the search index and the OPDS/Atom feeds, then lists failures; exit code
+1 if any issue failed.
 """
 
 from __future__ import annotations

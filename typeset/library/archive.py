@@ -77,6 +77,8 @@ def read_archive(root: Path) -> Archive:
             entries.append(Entry(folder, load(folder).bulletin))
         except TypesetError as error:
             failures.append(Failure(_relative(folder, root), str(error)))
+        except Exception as error:  # noqa: BLE001 - one issue's bug (a RecursionError…) must not stop the others
+            failures.append(Failure(_relative(folder, root), f"内部错误（{type(error).__name__}），请单独运行 huikan build 查看详情。"))
     entries, duplicates = _unique(entries, root)
     return Archive(root, settings, tuple(entries), tuple(failures + duplicates))
 
@@ -101,6 +103,8 @@ def issue_folders(root: Path) -> list[Path]:
 
 def read_settings(path: Path) -> Settings:
     """``library.toml``, checked like issue.toml: a mistake is one Chinese line at its line."""
+    if path.is_symlink():
+        raise ConfigError("library.toml 是符号链接：只读取文库文件夹里的普通文件，请换成文件本身。", path)
     if not path.is_file():
         return Settings()
     text = _settings_text(path)

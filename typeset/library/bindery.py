@@ -1,8 +1,9 @@
 """Write stage of the annual volumes: ``SITE/合订本/刊名YYYY年合订本.pdf`` (and ``-附原稿.pdf``).
 
-A volume is bound again only when what it is made of changed: its key covers the tool, the
-issues' print PDFs and their sources, and is kept in a small state file beside the site's own.
-A volume whose year lost all its issues leaves the site.
+A volume is bound again only when what it is made of changed, or its files are not the bytes
+the library wrote: its key covers the tool, the issues' print PDFs and their sources, and is
+kept with the files' digests in a small state file beside the site's own. A volume whose year
+lost all its issues leaves the site: the files recorded for it, never others named like it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typeset.errors import TypesetError
 from typeset.library.archive import Failure
 from typeset.library.catalog import IssueView
 from typeset.library.pages import write_if_changed
-from typeset.library.state import tool_digest
+from typeset.library.state import digests, matches, tool_digest
 from typeset.library.volume import (FOLDER, SOURCES_SUFFIX, Volume, bind, bind_year, issues_by_year, volume_file_name,
                                     volume_title)
 from typeset.model import SourceFile
@@ -51,7 +52,8 @@ def write_volumes(site: Path, views: list[IssueView], sources: dict[str, tuple[S
     for year, chosen in wanted.items():
         try:
             volume = bind_year(site, year, chosen)
-            if year in incomplete and state.get(str(year)) not in (None, volume_key(volume, sources)):
+            known = state.get(str(year))
+            if year in incomplete and known and known["key"] != volume_key(volume, sources):
                 failures.append(Failure(f"{year}年合订本", "这一年有一期没有排成，合订本保留上一次的样子。改好那一期后再运行一次即可。"))
                 continue
             changed += _bind_if_changed(site, volume, sources, state)
@@ -64,12 +66,15 @@ def write_volumes(site: Path, views: list[IssueView], sources: dict[str, tuple[S
 
 
 def _bind_if_changed(site: Path, volume: Volume, sources: dict[str, tuple[SourceFile, ...]],
-                     state: dict[str, str]) -> list[Path]:
-    key = volume_key(volume, sources)
-    if state.get(str(volume.year)) == key and all((site / p).is_file() for p in volume_paths(volume)):
+                     state: dict[str, dict]) -> list[Path]:
+    key, paths = volume_key(volume, sources), volume_paths(volume)
+    known = state.get(str(volume.year), {"key": None, "files": {}})
+    if known["key"] == key and set(known["files"]) == set(paths) and \
+            all(matches(site, path, digest) for path, digest in known["files"].items()):
         return []
     written = write_volume(site, volume, sources)
-    state[str(volume.year)] = key
+    _remove(site, set(known["files"]) - set(paths))  # the 刊名 changed: the old names go
+    state[str(volume.year)] = {"key": key, "files": digests(site, paths)}
     return written
 
 
@@ -92,30 +97,55 @@ def volume_key(volume: Volume, sources: dict[str, tuple[SourceFile, ...]]) -> st
     return digest.hexdigest()
 
 
-def _forget(site: Path, state: dict[str, str], kept: set[str]) -> list[Path]:
-    """Volumes of years no longer in the archive: their files go, as the issues' folders do."""
+def _forget(site: Path, state: dict[str, dict], kept: set[str]) -> list[Path]:
+    """Volumes of years no longer in the archive: the files recorded for them go, as the
+    issues' folders do; a file the library did not record (a scanned 合订本) stays."""
     gone = []
     for year in sorted(set(state) - kept):
-        del state[year]
-        for path in sorted((site / FOLDER).glob(f"*{year}年合订本*.pdf")):
-            if not is_real_file(site, path.relative_to(site).as_posix()):
-                continue  # never through a link planted in the site
-            path.unlink()
-            gone.append(path)
+        gone += _remove(site, set(state.pop(year)["files"]))
     return gone
 
 
-def _load(site: Path) -> dict[str, str]:
+def _remove(site: Path, paths: set[str]) -> list[Path]:
+    gone = []
+    for relative in sorted(paths):
+        if is_real_file(site, relative):  # never through a link planted in the site
+            (site / relative).unlink()
+            gone.append(site / relative)
+    return gone
+
+
+def volume_files(site: Path) -> dict[str, str]:
+    """Every volume file the library recorded, with its digest."""
+    return {path: digest for known in _load(site).values() for path, digest in known["files"].items()}
+
+
+def _load(site: Path) -> dict[str, dict]:
+    """``{year: {"key": …, "files": {path: sha256}}}``; a year of the earlier format (a key
+    alone) has no recorded files, so it is bound again and removes nothing."""
     try:
-        data = json.loads((site / STATE_FILE).read_text(encoding="utf-8"))
+        data = json.loads((site / STATE_FILE).read_text(encoding="utf-8")) if is_real_file(site, STATE_FILE) else {}
     except (OSError, ValueError):
         return {}
-    return {k: v for k, v in data.items() if isinstance(k, str) and k.lstrip("-").isdigit() and isinstance(v, str)} \
-        if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    return {year: _entry(value) for year, value in data.items()
+            if isinstance(year, str) and year.lstrip("-").isdigit() and _entry(value)}
 
 
-def _save(site: Path, state: dict[str, str]) -> None:
-    text = json.dumps(state, indent=1, sort_keys=True) + "\n"
-    if (site / STATE_FILE).is_file() and (site / STATE_FILE).read_text(encoding="utf-8") == text:
+def _entry(value) -> dict | None:
+    if isinstance(value, str):
+        return {"key": value, "files": {}}
+    if not isinstance(value, dict) or not isinstance(value.get("key"), str) or not isinstance(value.get("files"), dict):
+        return None
+    files = {path: digest for path, digest in value["files"].items()
+             if isinstance(path, str) and path.startswith(f"{FOLDER}/") and ".." not in path.split("/")
+             and "/" not in path[len(FOLDER) + 1:] and isinstance(digest, str)}
+    return {"key": value["key"], "files": files}
+
+
+def _save(site: Path, state: dict[str, dict]) -> None:
+    text = json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    if is_real_file(site, STATE_FILE) and (site / STATE_FILE).read_text(encoding="utf-8") == text:
         return
     replace_file(site, STATE_FILE, text.encode("utf-8"))

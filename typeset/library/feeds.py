@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typeset.epub.package import identifier
 from typeset.library.archive import Settings
 from typeset.library.catalog import IssueView, by_year, href
-from typeset.library.pages import site_env
+from typeset.library.pages import render_page
 
 NEW_ISSUES = 20  # entries in the Atom feed of new issues
 EPOCH = "2000-01-01T00:00:00+00:00"  # an empty library's "updated"
@@ -53,15 +53,14 @@ def render_feeds(settings: Settings, issues: list[IssueView]) -> dict[str, str]:
     author = years[0].issues[0].meta.publisher if years else settings.title
     common = {"site": settings, "author": author, "entry_id": lambda view: identifier(view.meta),
               "feed_id": base, "updated": latest(issues)}
-    env = site_env()
-    feeds = {"opds.xml": env.get_template("library/opds-navigation.xml.j2").render(
-        years=years, link=linker(settings, 0), **common)}
+    feeds = {"opds.xml": render_page(
+        "library/opds-navigation.xml.j2", years=years, link=linker(settings, 0), **common)}
     for year in years:
-        feeds[year.path] = env.get_template("library/opds-year.xml.j2").render(
-            year=year, link=linker(settings, 1), **common)
+        feeds[year.path] = render_page(
+            "library/opds-year.xml.j2", year=year, link=linker(settings, 1), **common)
     newest = sorted(issues, key=lambda v: (v.meta.date, v.issue_id), reverse=True)[:NEW_ISSUES]
-    feeds["feed.xml"] = env.get_template("library/atom.xml.j2").render(
-        issues=newest, link=linker(settings, 0), new_feed_id=urn(f"{base}:new"), **common)
+    feeds["feed.xml"] = render_page(
+        "library/atom.xml.j2", issues=newest, link=linker(settings, 0), new_feed_id=urn(f"{base}:new"), **common)
     return feeds
 
 

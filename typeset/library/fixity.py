@@ -98,12 +98,14 @@ def unescape(name: str) -> str:
     return "".join(out)
 
 
-def write_manifests(site: Path, archive: Path, sources: list[str]) -> list[Path]:
-    """Both manifests (``sources``: paths relative to ``archive``); returns those that changed."""
+def write_manifests(site: Path, archive: Path, sources: list[str], listed: list[str] | None = None) -> list[Path]:
+    """Both manifests (``sources``: paths relative to ``archive``; ``listed``: the site's files
+    to list, by default every file in it); returns those that changed."""
     written = []
+    own = [name for name in listed if name != MANIFEST] if listed is not None else None
     # The sources' list first: the site's list covers it too (a change to it is a change).
     for name, text in ((SOURCES_MANIFEST, lambda: manifest_text(archive, sources)),
-                       (MANIFEST, lambda: manifest_text(site, tree_files(site, skip=(MANIFEST,))))):
+                       (MANIFEST, lambda: manifest_text(site, own if own is not None else tree_files(site, skip=(MANIFEST,))))):
         if write_if_changed(site, name, text().encode("utf-8")):
             written.append(site / name)
     return written

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import jinja2
 
-from typeset import __version__
+from typeset import __version__, sandbox
 from typeset.figures import FigureSet, plan_figures
 from typeset.library.archive import Settings
 from typeset.library.catalog import IssueView, by_year, href
 from typeset.outputs import replace_file
-from typeset.render import overrides_root, template_env
+from typeset.render import template_env
 from typeset.resources import templates_dir
 from typeset.styles import load_style
 
@@ -26,21 +26,22 @@ ASSETS = ("site.css", "search.js")  # copied from templates/library/ to the site
 
 @cache
 def site_env() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir())),
-        autoescape=jinja2.select_autoescape(["html.j2", "xml.j2"], default=True),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
+    """The site's pages and feeds: the tool's own templates, sandboxed and autoescaped."""
+    env = sandbox.library_environment()
     env.filters["href"] = href
     return env
 
 
+def render_page(name: str, **values) -> str:
+    """Render one of the site's own templates (``library/…``) through the sandbox's limits."""
+    return sandbox.render_library(site_env(), name, **values)
+
+
 @cache
-def issue_env(style: str, root: Path | None) -> jinja2.Environment:
-    """The issue's templates and style (its own first, when it has them), compiled once a run
-    for all the issues that share them."""
-    env = template_env(load_style(style, root), root, paged=False)
+def issue_env(style: str) -> jinja2.Environment:
+    """The issue page's text: the bundled style's block macros, never an issue's own templates
+    or style (those change the issue's own editions only), compiled once a run."""
+    env = template_env(load_style(style), None, paged=False)
     env.filters["href"] = href
     return env
 
@@ -58,13 +59,16 @@ def write_if_changed(site: Path, name: str, data: bytes) -> bool:
     return True
 
 
-def write_pages(site: Path, settings: Settings, issues: list[IssueView], volumes: dict[int, str] | None = None) -> list[Path]:
-    """Every page of the site (``volumes``: year → its 合订本, linked from the front page);
-    returns the files that changed."""
+def render_pages(settings: Settings, issues: list[IssueView], volumes: dict[int, str] | None = None,
+                 issue_pages: dict[str, str] | None = None) -> dict[str, str]:
+    """Every page of the site, ``{path relative to the site: text}`` (``volumes``: year → its
+    合订本, linked from the front page; ``issue_pages``: the issues' pages, if already rendered)."""
     pages = {"index.html": render_index(settings, issues, volumes or {}), "search.html": render_search(settings)}
-    pages.update((view.page, render_issue(settings, view)) for view in issues)
+    if issue_pages is None:
+        issue_pages = {view.page: render_issue(settings, view) for view in issues}
+    pages.update(issue_pages)
     pages.update((name, (templates_dir() / "library" / name).read_text(encoding="utf-8")) for name in ASSETS)
-    return [site / name for name, text in sorted(pages.items()) if write_if_changed(site, name, text.encode("utf-8"))]
+    return pages
 
 
 def common(settings: Settings, depth: int) -> dict:
@@ -72,12 +76,12 @@ def common(settings: Settings, depth: int) -> dict:
 
 
 def render_index(settings: Settings, issues: list[IssueView], volumes: dict[int, str]) -> str:
-    template = site_env().get_template("library/index.html.j2")
-    return template.render(years=by_year(issues), count=len(issues), volumes=volumes, **common(settings, 0))
+    return render_page("library/index.html.j2", years=by_year(issues), count=len(issues), volumes=volumes,
+                       **common(settings, 0))
 
 
 def render_search(settings: Settings) -> str:
-    return site_env().get_template("library/search.html.j2").render(**common(settings, 0))
+    return render_page("library/search.html.j2", **common(settings, 0))
 
 
 def render_issue(settings: Settings, view: IssueView) -> str:
@@ -86,16 +90,13 @@ def render_issue(settings: Settings, view: IssueView) -> str:
     The text comes from the same block macros as the HTML master and the EPUB (``macros.html.j2``),
     without the print edition's word joiners, so search and copy see the plain text."""
     bulletin = view.bulletin
-    root = overrides_root(bulletin)
-    own = root is not None and any((root / name).is_dir() for name in ("templates", "style"))
     # A fresh environment when the issue has pictures: Jinja snapshots the globals into an
     # imported macro module once, so a shared environment would keep the first issue's figures.
-    figures = plan_figures(bulletin, load_style(bulletin.meta.style, root if own else None))
-    env = issue_env.__wrapped__(bulletin.meta.style, root if own else None) if figures.placed else \
-        issue_env(bulletin.meta.style, root if own else None)
+    figures = plan_figures(bulletin, load_style(bulletin.meta.style))
+    env = issue_env.__wrapped__(bulletin.meta.style) if figures.placed else issue_env(bulletin.meta.style)
     env.globals.update(figures=figures, figure_src=partial(inline_picture, figures))
-    template = env.get_template("library/issue.html.j2")
-    return template.render(view=view, meta=view.meta, sections=bulletin.sections, **common(settings, 1))
+    return sandbox.render_library(env, "library/issue.html.j2", view=view, meta=view.meta,
+                                  sections=bulletin.sections, **common(settings, 1))
 
 
 def inline_picture(figures: FigureSet, placed) -> str:

@@ -4,12 +4,14 @@ the "extended" build segments Chinese). Only the issue pages are indexed, and on
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
+import tempfile
 from pathlib import Path
+from typing import Iterable
 
 from typeset.errors import EnvironmentProblem
 from typeset.model import Article
+from typeset.outputs import is_real_file, replace_file
 
 BUNDLE = "pagefind"  # the index's folder inside the site
 ISSUE_PAGES = "*/index.html"
@@ -28,14 +30,25 @@ def pagefind_executable() -> Path:
     return get_executable()
 
 
-def index_site(site: Path) -> None:
+def index_site(site: Path, previous: Iterable[str] = ()) -> list[str]:
     """(Re)build ``SITE/pagefind/`` from the issue pages; result URLs keep ``index.html`` so
-    they also open from a folder."""
-    if (site / BUNDLE).is_symlink():
-        (site / BUNDLE).unlink()  # Pagefind would write through it
-    shutil.rmtree(site / BUNDLE, ignore_errors=True)
+    they also open from a folder. Pagefind writes into a folder of its own first; its files are
+    then put in place one by one, and of the earlier index only the files ``previous`` names
+    (the library's record) are removed. Returns the index's files, relative to the site."""
+    with tempfile.TemporaryDirectory(prefix="huikan-pagefind-") as staging:
+        _run_pagefind(site, Path(staging) / BUNDLE)
+        made = sorted(path.relative_to(staging).as_posix() for path in Path(staging).rglob("*") if path.is_file())
+        for name in made:
+            replace_file(site, name, (Path(staging) / name).read_bytes())
+    for name in sorted(set(previous) - set(made)):
+        if is_real_file(site, name) and name.startswith(f"{BUNDLE}/"):
+            (site / name).unlink()
+    return made
+
+
+def _run_pagefind(site: Path, output: Path) -> None:
     command = [str(pagefind_executable()), "--site", str(site), "--glob", ISSUE_PAGES,
-               "--output-subdir", BUNDLE, "--keep-index-url", "--silent"]
+               "--output-path", str(output), "--keep-index-url", "--silent"]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -43,10 +56,6 @@ def index_site(site: Path) -> None:
     if done.returncode != 0:
         detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["未知原因"]
         raise EnvironmentProblem(f"全文检索索引生成失败（Pagefind：{detail[0]}）。", site)
-
-
-def has_index(site: Path) -> bool:
-    return (site / BUNDLE / "pagefind.js").is_file()
 
 
 def text_index(views) -> str:

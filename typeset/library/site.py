@@ -9,24 +9,29 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from typeset.build import WarningCollector
-from typeset.errors import OutputError, SourceError
+from typeset.errors import EnvironmentProblem, OutputError, SourceError, TypesetError
 from typeset.library.archive import Archive, Entry, Failure, read_archive
-from typeset.library.bindery import volume_links, write_volumes
+from typeset.library.bindery import STATE_FILE as VOLUME_STATE, volume_files, volume_links, write_volumes
 from typeset.library.catalog import IssueView, issue_view
 from typeset.library.feeds import render_feeds
-from typeset.library.fixity import source_files, write_manifests
-from typeset.library.pages import write_if_changed, write_pages
-from typeset.library.search import TEXT_INDEX, has_index, index_site, text_index
-from typeset.library.state import SiteState, issue_digest, load_state, save_state
-from typeset.library.workers import COVER_NAME, Job, Outcome, build_all
-from typeset.outputs import ensure_dir, is_real_file, real_folder
+from typeset.library.fixity import SOURCES_MANIFEST, source_files, write_manifests
+from typeset.library.pages import render_issue, render_pages, write_if_changed
+from typeset.library.search import BUNDLE, TEXT_INDEX, index_site, text_index
+from typeset.library.state import (MARKER, STATE_FILE, SiteState, claim_site, digests, issue_digest, load_state,
+                                   matches, save_state)
+from typeset.library.volume import FOLDER as VOLUMES
+from typeset.library.workers import COVER_NAME, FULL_COVER, Job, Outcome, build_all
+from typeset.outputs import is_real_file, real_folder, remove_stale
 from typeset.scaffold import parse_issue_name
 
 LOGGER = logging.getLogger("typeset")
+BOOKKEEPING = (MARKER, STATE_FILE, VOLUME_STATE)  # the library's own files, listed in the manifest
+TEMPORARY = re.compile(r"\..+\.[0-9a-f]{12}\.tmp")  # replace_file's temporary name
 
 
 @dataclass
@@ -44,10 +49,13 @@ class LibraryResult:
 def build_library(archive: Path, site: Path, workers: int | None = None, force: bool = False) -> LibraryResult:
     """Build every changed issue of ``archive`` and write the site to ``site``.
 
-    A failing issue is listed in ``result.failures`` and left out of the site; the others go on."""
+    A failing issue is listed in ``result.failures`` and left out of the site; the others go on.
+    The site folder must be new, empty or one the library made (``claim_site``); the library
+    removes only files its state records as its own."""
     archive, site = Path(archive), Path(site)
     _check_places(archive, site)
-    return _collecting(lambda: _build(read_archive(archive), ensure_dir(site), workers, force))
+    claim_site(site, check_only=True)
+    return _collecting(lambda: _build(_read(archive), site, workers, force))
 
 
 def build_volume(archive: Path, site: Path, year: int, workers: int | None = None) -> LibraryResult:
@@ -56,7 +64,15 @@ def build_volume(archive: Path, site: Path, year: int, workers: int | None = Non
     to ``build_library``."""
     archive, site = Path(archive), Path(site)
     _check_places(archive, site)
-    return _collecting(lambda: _build_year(read_archive(archive), ensure_dir(site), year, workers))
+    claim_site(site, check_only=True)
+    return _collecting(lambda: _build_year(_read(archive), site, year, workers))
+
+
+def _read(root: Path) -> Archive:
+    archive = read_archive(root)
+    if not archive.entries and not archive.failures:
+        raise SourceError("文库文件夹里没有找到任何一期会刊（含 issue.toml 的文件夹）。请检查路径，或先放入一期。", root)
+    return archive
 
 
 def _collecting(run) -> LibraryResult:
@@ -78,18 +94,44 @@ def _check_places(archive: Path, site: Path) -> None:
 
 
 def _build(archive: Archive, site: Path, workers: int | None, force: bool) -> LibraryResult:
-    result, state = _editions(archive, archive.entries, site, workers, force)
+    claim_site(site)
+    state = load_state(site)
+    clear_leftovers(site, state)
+    result = _editions(archive, archive.entries, site, workers, force, state)
+    with _naming_failures(result):
+        _publish(archive, site, state, result)
+    return result
+
+
+def _publish(archive: Archive, site: Path, state: SiteState, result: LibraryResult) -> None:
+    """Pages, feeds, search index and volumes; then the state (last, atomically), then the
+    manifests, which list only what the state records."""
     _forget_removed(archive, state, site)
     views = _views(archive.entries, state, site)
-    _write_site(archive, site, views, result)
+    produced = _write_site(archive, site, views, result, state)
     sources = {entry.issue_id: entry.bulletin.sources for entry in archive.entries}
     volumes, failures = write_volumes(site, views, sources, incomplete=failed_years(archive, state))
     result.changed += volumes
     result.failures += failures
+    _remove_unproduced(site, state.written, produced)
+    state.written = digests(site, sorted(produced))
     save_state(site, state)
     read = [entry.folder for entry in archive.entries if entry.issue_id in state.issues]
-    result.changed += write_manifests(site, archive.root, source_files(archive.root, read))
-    return result
+    bookkeeping = {name for name in BOOKKEEPING if is_real_file(site, name)} | {SOURCES_MANIFEST}  # written first
+    listed = sorted(set(state.owned()) | set(volume_files(site)) | bookkeeping)
+    result.changed += write_manifests(site, archive.root, source_files(archive.root, read), listed)
+
+
+@contextlib.contextmanager
+def _naming_failures(result: LibraryResult):
+    """A failure writing the site (a full disk…) still names the issues that failed before it."""
+    try:
+        yield
+    except TypesetError as error:
+        if result.failures:
+            names = "、".join(failure.where for failure in result.failures)
+            error.message += f"（此外，这些期没有排成：{names}）"
+        raise
 
 
 def failed_years(archive: Archive, state: SiteState) -> set[int]:
@@ -109,27 +151,35 @@ def _build_year(archive: Archive, site: Path, year: int, workers: int | None) ->
     entries = tuple(e for e in archive.entries if e.bulletin.meta.year == year)
     if not entries:
         raise SourceError(f"文库里没有 {year} 年的会刊（按各期 issue.toml 里的 year）。请检查年份。", archive.root)
-    result, state = _editions(archive, entries, site, workers, force=False)
-    save_state(site, state)
-    sources = {entry.issue_id: entry.bulletin.sources for entry in entries}
-    result.changed, failures = write_volumes(site, _views(entries, state, site), sources, years={year})
-    result.failures += failures
+    claim_site(site)
+    state = load_state(site)
+    clear_leftovers(site, state)
+    result = _editions(archive, entries, site, workers, False, state)
+    with _naming_failures(result):
+        sources = {entry.issue_id: entry.bulletin.sources for entry in entries}
+        result.changed, failures = write_volumes(site, _views(entries, state, site), sources, years={year})
+        result.failures += failures
+        save_state(site, state)
     return result
 
 
 def _editions(archive: Archive, entries: tuple[Entry, ...], site: Path, workers: int | None,
-              force: bool) -> tuple[LibraryResult, SiteState]:
-    """Build the editions of the ``entries`` that changed (all with ``force``), in parallel."""
+              force: bool, state: SiteState) -> LibraryResult:
+    """Build the editions of the ``entries`` that changed (all with ``force``), in parallel. An
+    issue whose editions in the site are not the bytes the library wrote is built again."""
     result = LibraryResult(site, failures=list(archive.failures))
-    state = load_state(site)
-    digests = {entry.issue_id: issue_digest(entry.folder, entry.bulletin) for entry in entries}
-    stale = [e for e in entries if force or not state.is_current(e.issue_id, digests[e.issue_id], site)]
+    digests_ = {entry.issue_id: issue_digest(entry.folder, entry.bulletin) for entry in entries}
+    stale = [e for e in entries if force or not state.is_current(e.issue_id, digests_[e.issue_id], site)]
+    for entry in stale:
+        if not force and state.issues.get(entry.issue_id, {}).get("digest") == digests_[entry.issue_id]:
+            LOGGER.warning("%s：网站里的版本与上次生成的不一致（被改动、替换或上次运行被中断），已重新排版。",
+                           _where(entry, archive))
     stale_ids = {e.issue_id for e in stale}
     result.reused = [e.issue_id for e in entries if e.issue_id not in stale_ids]
     outcomes = build_all([Job(e.issue_id, e.folder, real_folder(site, e.issue_id)) for e in stale], workers)
     for entry, outcome in zip(stale, outcomes):
-        _record(entry, outcome, digests[entry.issue_id], archive, state, result)
-    return result, state
+        _record(entry, outcome, digests_[entry.issue_id], archive, state, result)
+    return result
 
 
 def _views(entries, state: SiteState, site: Path) -> list[IssueView]:
@@ -143,12 +193,12 @@ def _record(entry: Entry, outcome: Outcome, digest: str, archive: Archive, state
     result.findings += [f"{where}：{finding}" for finding in outcome.findings]
     if outcome.error:
         result.failures.append(Failure(where, outcome.error))
-        state.issues.pop(entry.issue_id, None)
-        with contextlib.suppress(OSError):
-            (result.site / entry.issue_id).rmdir()  # made for the build, nothing written into it
+        known = state.issues.pop(entry.issue_id, None)  # it leaves the site, and what was made for it
+        _remove_issue_files(result.site, entry.issue_id, list(known["files"].values()) if known else [])
         return
     files = {name: path.relative_to(result.site).as_posix() for name, path in outcome.files.items()}
-    state.issues[entry.issue_id] = {"digest": digest, "files": files, "source": where}
+    state.issues[entry.issue_id] = {"digest": digest, "files": files, "source": where,
+                                    "sha256": digests(result.site, files.values())}
     result.built.append(entry.issue_id)
 
 
@@ -181,16 +231,69 @@ def _ours(issue_id: str, name: str) -> bool:
     return name in ("index.html", COVER_NAME) or name.startswith(issue_id)
 
 
-def _write_site(archive: Archive, site: Path, views: list[IssueView], result: LibraryResult) -> None:
-    result.changed = write_pages(site, archive.settings, views, volume_links(views))
-    generated = render_feeds(archive.settings, views) | {TEXT_INDEX: text_index(views)}
-    for name, text in sorted(generated.items()):
+def _remove_unproduced(site: Path, recorded: dict[str, str], produced: set[str]) -> None:
+    """Files an earlier run wrote that this one did not (a year's feed, an old search index):
+    removed by their recorded names, never by a pattern; a folder left empty goes too."""
+    for relative in sorted(set(recorded) - produced):
+        if is_real_file(site, relative):
+            (site / relative).unlink()
+            if (site / relative).parent != site:
+                with contextlib.suppress(OSError):
+                    (site / relative).parent.rmdir()
+
+
+def _write_site(archive: Archive, site: Path, views: list[IssueView], result: LibraryResult,
+                state: SiteState) -> set[str]:
+    """Pages, feeds and the search index; returns every file of them (relative to the site)."""
+    issue_pages = _issue_pages(archive, views, result)
+    views = [view for view in views if view.page in issue_pages]
+    pages = render_pages(archive.settings, views, volume_links(views), issue_pages)
+    pages |= render_feeds(archive.settings, views)
+    pages[TEXT_INDEX] = text_index(views)
+    for name, text in sorted(pages.items()):
         if write_if_changed(site, name, text.encode("utf-8")):
             result.changed.append(site / name)
+    bundle = {path: digest for path, digest in state.written.items() if path.startswith(f"{BUNDLE}/")}
     pages_changed = any(path.name == "index.html" and path.parent != site for path in result.changed)
-    if pages_changed or result.built or not has_index(site):
-        index_site(site)
-        result.indexed = True
+    intact = bool(bundle) and all(matches(site, path, digest) for path, digest in bundle.items())
+    if not views:
+        return set(pages)  # nothing to search: no index (Pagefind refuses an empty site)
+    if pages_changed or result.built or not intact:
+        try:
+            bundle = dict.fromkeys(index_site(site, bundle), "")
+            result.indexed = True
+        except EnvironmentProblem as problem:
+            result.failures.append(Failure("全文检索", problem.message))
+    return set(pages) | set(bundle)
+
+
+def _issue_pages(archive: Archive, views: list[IssueView], result: LibraryResult) -> dict[str, str]:
+    """The issues' pages; one that fails to render is reported and left off the site's pages
+    and feeds (its editions stay), the others go on."""
+    pages = {}
+    for view in views:
+        try:
+            pages[view.page] = render_issue(archive.settings, view)
+        except Exception as error:  # noqa: BLE001 - one issue's page must not stop the site
+            reason = str(error) if isinstance(error, TypesetError) else f"内部错误（{type(error).__name__}）"
+            result.failures.append(Failure(view.issue_id, f"网页没有生成：{reason}"))
+    return pages
+
+
+def clear_leftovers(site: Path, state: SiteState) -> None:
+    """What a killed run left: staging folders of the issues (finished if complete, else
+    removed), the cover's full-size picture, and the temporary files of atomic writes."""
+    for issue_id in state.issues:
+        folder = site / issue_id
+        if folder.is_dir() and not folder.is_symlink():
+            remove_stale(folder, issue_id)
+            if is_real_file(site, f"{issue_id}/{FULL_COVER}"):
+                (folder / FULL_COVER).unlink()
+    for folder in (site, site / "opds", site / BUNDLE, site / VOLUMES, *(site / i for i in state.issues)):
+        if folder.is_dir() and not folder.is_symlink():
+            for entry in folder.iterdir():
+                if TEMPORARY.fullmatch(entry.name) and entry.is_file() and not entry.is_symlink():
+                    entry.unlink()
 
 
 def _where(entry: Entry, archive: Archive) -> str:

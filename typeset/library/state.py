@@ -19,16 +19,20 @@ from pathlib import Path
 
 from typeset import __version__
 from typeset.model import Bulletin
-from typeset.outputs import is_real_file, replace_file
+from typeset.errors import OutputError
+from typeset.outputs import ensure_dir, is_real_file, replace_file
 from typeset.resources import styles_dir, templates_dir
 from typeset.sources import load
 from typeset.sources.confine import digest_file, inside
 
 STATE_FILE = ".huikan-library.json"
+MARKER = ".huikan-site"  # written first into a new site: this folder is the library's to write
+MARKER_TEXT = "这个文件夹是 huikan library 生成的会刊文库网站。请勿删除本文件。\n"
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".tif", ".tiff", ".webp", ".bmp", ".svg"})
 OVERRIDES = ("style", "templates")  # the issue's own style and templates, read whole
 LEFT_OUT = ("output",)  # where huikan build writes by default
-FORMAT = 1
+FORMAT = 2
+READABLE = (1, 2)  # format 1 has no file digests: its issues are rebuilt once
 ISSUE_ID = re.compile(r"-?[0-9]{1,6}-[0-9]{2,6}")  # IssueMeta.issue_id: 2014-05
 _PACKAGE = Path(__file__).resolve().parent.parent
 _SITE_ONLY = ("library", "cli", "preview")  # the site's own templates and code, the command line, the preview: never editions
@@ -36,38 +40,111 @@ _SITE_ONLY = ("library", "cli", "preview")  # the site's own templates and code,
 
 @dataclass
 class SiteState:
-    """``{issue_id: {"digest": …, "files": {format: path relative to the site}}}``."""
+    """What the library wrote, and nothing else is ever removed: ``issues``:
+    ``{issue_id: {"digest", "source", "files": {format: path}, "sha256": {path: hex}}}``;
+    ``written``: the site's other files (pages, feeds, search index, volumes) ``{path: hex}``.
+    Every path is relative to the site."""
 
     issues: dict[str, dict] = field(default_factory=dict)
+    written: dict[str, str] = field(default_factory=dict)
 
     def is_current(self, issue_id: str, digest: str, site: Path) -> bool:
         known = self.issues.get(issue_id)
         if not known or known.get("digest") != digest:
             return False
-        return all(is_real_file(site, path) for path in known.get("files", {}).values())
+        return self.intact(issue_id, site)
+
+    def intact(self, issue_id: str, site: Path) -> bool:
+        """The issue's editions are the bytes this library wrote (not copied over, not edited,
+        not swapped in by a killed run)."""
+        known = self.issues.get(issue_id, {})
+        recorded = known.get("sha256", {})
+        paths = list(known.get("files", {}).values())
+        return bool(paths) and all(path in recorded and matches(site, path, recorded[path]) for path in paths)
+
+    def owned(self) -> dict[str, str]:
+        """Every file the library recorded as its own, with its digest."""
+        mine = dict(self.written)
+        for known in self.issues.values():
+            mine.update(known.get("sha256", {}))
+        return mine
+
+
+def matches(site: Path, relative: str, digest: str) -> bool:
+    """``site/relative`` is a regular file (reached through no link) holding bytes of ``digest``."""
+    return is_real_file(site, relative) and file_digest(site / relative) == digest
+
+
+def file_digest(path: Path) -> str:
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+def digests(site: Path, paths) -> dict[str, str]:
+    return {path: file_digest(site / path) for path in paths if is_real_file(site, path)}
 
 
 def load_state(site: Path) -> SiteState:
+    if not is_real_file(site, STATE_FILE):
+        return SiteState()
     try:
         data = json.loads((site / STATE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return SiteState()
-    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("issues"), dict):
+    if not isinstance(data, dict) or data.get("format") not in READABLE or not isinstance(data.get("issues"), dict):
         return SiteState()
-    return SiteState({key: value for key, value in data["issues"].items() if _sound(key, value)})
+    written = data.get("written") if isinstance(data.get("written"), dict) else {}
+    return SiteState({key: value for key, value in data["issues"].items() if _sound(key, value)},
+                     {path: hex for path, hex in written.items() if _inside_site(path) and isinstance(hex, str)})
 
 
 def _sound(issue_id: str, known) -> bool:
     """A hand-edited state file must not lead outside the site: odd entries are forgotten (and rebuilt)."""
     if not ISSUE_ID.fullmatch(issue_id) or not isinstance(known, dict) or not isinstance(known.get("files"), dict):
         return False
-    return all(isinstance(path, str) and path.startswith(f"{issue_id}/") and ".." not in path.split("/")
-               for path in known["files"].values())
+    if not isinstance(known.setdefault("sha256", {}), dict):
+        return False
+    paths = [*known["files"].values(), *known["sha256"]]
+    return all(isinstance(path, str) and path.startswith(f"{issue_id}/") and _inside_site(path) for path in paths)
+
+
+def _inside_site(path) -> bool:
+    return isinstance(path, str) and bool(path) and not path.startswith("/") and ".." not in path.split("/") \
+        and "\0" not in path
 
 
 def save_state(site: Path, state: SiteState) -> None:
-    text = json.dumps({"format": FORMAT, "issues": state.issues}, ensure_ascii=False, indent=1, sort_keys=True)
+    """Atomically, and last of a run: what it names is already in place."""
+    data = {"format": FORMAT, "issues": state.issues, "written": state.written}
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
     replace_file(site, STATE_FILE, (text + "\n").encode("utf-8"))
+
+
+def owns(site: Path) -> bool:
+    """The site folder is one the library made: its marker, or (made by an earlier version)
+    its state file, is a regular file there."""
+    if is_real_file(site, MARKER):
+        return True
+    if not is_real_file(site, STATE_FILE):
+        return False
+    try:
+        return json.loads((site / STATE_FILE).read_text(encoding="utf-8")).get("format") in READABLE
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def claim_site(site: Path, check_only: bool = False) -> None:
+    """Refuse (``OutputError``, nothing touched) a folder that holds files the library did not
+    make; mark a new or empty one as the library's (unless ``check_only``)."""
+    if site.exists() and not site.is_dir():
+        raise OutputError("网站文件夹的位置上是一个文件。请用 --out 另选一个空文件夹。", site)
+    if site.is_dir() and not owns(site) and any(site.iterdir()):
+        raise OutputError("网站文件夹里已有别的文件，不是 huikan library 生成的网站：为免覆盖，什么也没有改动。"
+                          "请用 --out 另选一个空文件夹（或以前生成网站的文件夹）。", site)
+    if not check_only:
+        ensure_dir(site)
+        if not is_real_file(site, MARKER):
+            replace_file(site, MARKER, MARKER_TEXT.encode("utf-8"))
 
 
 def issue_digest(folder: Path, bulletin: Bulletin | None = None) -> str:

@@ -21,10 +21,12 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from markupsafe import Markup
+
 from typeset.errors import OutputError, StyleError
 from typeset.library.catalog import IssueView
 from typeset.library.inflate import Budget, TooLarge
-from typeset.library.pages import site_env
+from typeset.library.pages import render_page
 from typeset.model import Article
 from typeset.render import overrides_root
 from typeset.resources import templates_dir
@@ -249,8 +251,9 @@ def volume_pages(volume: Volume) -> tuple[bytes, int, int]:
     from typeset.writers.fetcher import ConfinedFetcher
 
     style = volume_style(volume.issues[0].view.bulletin)
-    html = site_env().get_template("library/volume.html.j2").render(
-        volume=volume, body=style.font_family("body"), heading=style.font_family("heading"))
+    html = render_page(
+        "library/volume.html.j2", volume=volume, body=Markup(style.font_family("body")),
+        heading=Markup(style.font_family("heading")))  # the bundled style's font names, quoted for CSS
     fetcher = ConfinedFetcher([templates_dir()])
     document = HTML(string=html, base_url=str(templates_dir()), url_fetcher=fetcher).render()
     front = next(i for i, page in enumerate(document.pages) if "p1" in page.anchors)

@@ -1,16 +1,17 @@
 """Build stage of the library: the editions of every changed issue, in parallel.
 
-One worker process per core, each warmed once (WeasyPrint imported, the typography extension
-installed) and then given issue after issue. A failing issue is reported, never raised: the
-others go on.
+This process is warmed once (WeasyPrint imported, the typography extension installed); each
+issue is then built in a process forked from it, one per core at a time, which exits when its
+issue is done: a build's memory (~150 MB an issue) is given back, whatever the archive's size.
+A failing issue (any exception, or a process killed) is reported, never raised: the others go on.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
 import ctypes
 import io
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import subprocess
@@ -22,6 +23,8 @@ from typeset.errors import EnvironmentProblem, TypesetError
 from typeset.outputs import replace_file
 
 COVER_NAME = "cover.png"
+FULL_COVER = ".cover-full.png"  # pdftoppm's page, before it becomes the thumbnail
+SITE_FORMATS = ("pdf", "archive", "epub")  # never the HTML edition: an issue's own templates make it
 COVER_WIDTH = 360  # pixels: a thumbnail at 2x for a 180 px wide card
 COVER_COLOURS = 32  # a palette PNG: a third of the bytes of full colour, same look at this size
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
@@ -56,28 +59,59 @@ def build_all(jobs: list[Job], workers: int | None = None) -> list[Outcome]:
     if not jobs:
         return []
     count = max(1, min(workers or core_count(), len(jobs)))
-    if count == 1:  # in this process: WeasyPrint is imported only if an issue gets that far
+    if len(jobs) == 1 or os.name != "posix":  # in this process: WeasyPrint is imported only if needed
         return [build_issue(job) for job in jobs]
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with concurrent.futures.ProcessPoolExecutor(count, mp_context=context, initializer=warm_worker,
-                                                initargs=(os.getpid(),)) as pool:
-        futures = [pool.submit(build_issue, job) for job in jobs]
-        return [_outcome(job, future) for job, future in zip(jobs, futures)]
+    warm()
+    return _in_children(jobs, count)
 
 
-def _outcome(job: Job, future: concurrent.futures.Future) -> Outcome:
+def _in_children(jobs: list[Job], count: int) -> list[Outcome]:
+    """Each job in a child forked from this warm process, ``count`` at a time."""
+    context = multiprocessing.get_context("fork")
+    outcomes: dict[int, Outcome] = {}
+    waiting = list(enumerate(jobs))
+    running: dict[object, tuple[int, multiprocessing.Process]] = {}  # the child's pipe → job, child
     try:
-        return future.result()
-    except concurrent.futures.process.BrokenProcessPool:
-        return Outcome(job.issue_id, error="排版进程意外退出（可能是内存不足），请单独运行 huikan build 查看原因。")
+        while waiting or running:
+            while waiting and len(running) < count:
+                index, job = waiting.pop(0)
+                reader, writer = context.Pipe(duplex=False)
+                child = context.Process(target=_child, args=(job, writer, os.getpid()), daemon=True)
+                child.start()
+                writer.close()
+                running[reader] = (index, child)
+            for reader in multiprocessing.connection.wait(list(running)):
+                index, child = running.pop(reader)
+                outcomes[index] = _receive(jobs[index], reader, child)
+    finally:
+        for reader, (_, child) in running.items():  # interrupted: no child outlives the run
+            child.kill()
+            child.join()
+            reader.close()
+    return [outcomes[index] for index in range(len(jobs))]
 
 
-def warm_worker(parent: int) -> None:
-    """Tie the worker's life to ``huikan library``'s, then import WeasyPrint once per process and
-    install the CJK justification extension."""
+def _child(job: Job, writer, parent: int) -> None:
     global _PARENT
     _PARENT = parent
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is huikan library's to report, once
     die_with_parent()
+    writer.send(build_issue(job))
+    writer.close()
+
+
+def _receive(job: Job, reader, child) -> Outcome:
+    try:
+        outcome = reader.recv()
+    except (EOFError, OSError):
+        outcome = Outcome(job.issue_id, error="排版进程意外退出（可能是内存不足），请单独运行 huikan build 查看原因。")
+    reader.close()
+    child.join()
+    return outcome
+
+
+def warm() -> None:
+    """Import WeasyPrint once and install the CJK justification extension, before forking."""
     import weasyprint  # noqa: F401
 
     from typeset.typography import install
@@ -107,7 +141,7 @@ def build_issue(job: Job) -> Outcome:
     from typeset.build import build
 
     try:
-        result = build(job.folder, job.out_dir, progress=leave_if_orphaned)  # checked at every stage
+        result = build(job.folder, job.out_dir, formats=SITE_FORMATS, progress=leave_if_orphaned)  # checked at every stage
         leave_if_orphaned()
         files = dict(result.files)
         files["cover"] = draw_cover(files["pdf"], job.out_dir / COVER_NAME)
@@ -122,7 +156,7 @@ def draw_cover(pdf: Path, target: Path) -> Path:
     """The masthead page as a small palette PNG (pdftoppm, then Pillow: same PDF, same bytes)."""
     from PIL import Image
 
-    raw = render_first_page(pdf, target.with_name(f".{target.stem}-full"))
+    raw = render_first_page(pdf, target.with_name(FULL_COVER).with_suffix(""))
     try:
         with Image.open(raw) as image:
             palette = image.convert("RGB").quantize(COVER_COLOURS)
