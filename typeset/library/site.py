@@ -20,7 +20,7 @@ from typeset.library.catalog import IssueView, issue_view
 from typeset.library.feeds import render_feeds
 from typeset.library.fixity import source_files, write_manifests
 from typeset.library.pages import write_if_changed, write_pages
-from typeset.library.search import TEXT_INDEX, has_index, index_site, text_index
+from typeset.library.search import has_index, index_site, search_files
 from typeset.library.state import SiteState, issue_digest, load_state, save_state
 from typeset.library.workers import COVER_NAME, Job, Outcome, build_all
 from typeset.outputs import ensure_dir, is_real_file, real_folder
@@ -183,7 +183,7 @@ def _ours(issue_id: str, name: str) -> bool:
 
 def _write_site(archive: Archive, site: Path, views: list[IssueView], result: LibraryResult) -> None:
     result.changed = write_pages(site, archive.settings, views, volume_links(views))
-    generated = render_feeds(archive.settings, views) | {TEXT_INDEX: text_index(views)}
+    generated = render_feeds(archive.settings, views) | search_files(views)
     for name, text in sorted(generated.items()):
         if write_if_changed(site, name, text.encode("utf-8")):
             result.changed.append(site / name)
