@@ -22,6 +22,7 @@ from typeset.errors import EnvironmentProblem, TypesetError
 from typeset.outputs import replace_file
 
 COVER_NAME = "cover.png"
+SITE_FORMATS = ("pdf", "archive", "epub")  # what a member downloads; the print layout's HTML is not published
 COVER_WIDTH = 360  # pixels: a thumbnail at 2x for a 180 px wide card
 COVER_COLOURS = 32  # a palette PNG: a third of the bytes of full colour, same look at this size
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
@@ -107,7 +108,7 @@ def build_issue(job: Job) -> Outcome:
     from typeset.build import build
 
     try:
-        result = build(job.folder, job.out_dir, progress=leave_if_orphaned)  # checked at every stage
+        result = build(job.folder, job.out_dir, SITE_FORMATS, progress=leave_if_orphaned)  # checked at every stage
         leave_if_orphaned()
         files = dict(result.files)
         files["cover"] = draw_cover(files["pdf"], job.out_dir / COVER_NAME)
