@@ -10,6 +10,7 @@
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
   var query = (new URLSearchParams(location.search).get("q") || "").trim();
+  var started = performance.now();
   var index = null;
   var loaded = {};  // script name → Promise
   var shards = { grams: {}, texts: {} };
@@ -164,6 +165,8 @@
   }
 
   function show(results) {
+    status.dataset.ms = Math.round(performance.now());  // since navigation, for the search bench
+    status.dataset.searchMs = Math.round(performance.now() - started);  // the search alone
     var exact = results.filter(function (result) { return result.exact; });
     if (!results.length) {
       status.textContent = "没有找到“" + query + "”。换一个词试试。";
