@@ -4,7 +4,6 @@ description on every page, section titles as headings, no print-layout HTML publ
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from lxml import html

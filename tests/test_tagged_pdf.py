@@ -4,7 +4,6 @@ reachable from the tree and mapped back by the ParentTree, every figure's box on
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 

@@ -9,9 +9,9 @@ index (``index_site``) is still written beside it, but the search page no longer
 from __future__ import annotations
 
 import json
-import unicodedata
 import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
 
 from typeset.errors import EnvironmentProblem
@@ -19,7 +19,7 @@ from typeset.model import Article
 
 BUNDLE = "pagefind"  # the index's folder inside the site
 ISSUE_PAGES = "*/index.html"
-TEXT_INDEX = "search-data.js"  # the search index's entry: issues and articles
+TEXT_INDEX = "search-data.js"  # the search index's entry: the issues, newest first
 SHARDS = "search"  # its folder of bigram and text shards
 GRAM_SHARDS = 64
 TEXT_SHARDS = 16
