@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NumberObject
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NullObject, NumberObject
 
 MCID = re.compile(rb"/MCID\s+(\d+)")
+ARTIFACT = re.compile(rb"/Artifact\s+BMC")
 
 
 @dataclass
@@ -20,6 +21,7 @@ class Structure:
     types: Counter = field(default_factory=Counter)
     reached: set[tuple[int, int]] = field(default_factory=set)  # (page, MCID) under the tree
     marked: set[tuple[int, int]] = field(default_factory=set)  # (page, MCID) in the content streams
+    artifacts: int = 0  # /Artifact marked-content sequences (page furniture)
     parent_tree: set[tuple[int, int]] = field(default_factory=set)  # (page, MCID) the ParentTree maps
     figures: list[tuple[str, list[float], list[float]]] = field(default_factory=list)  # alt, BBox, MediaBox
 
@@ -36,7 +38,9 @@ def walk(path: Path) -> Structure:
     pages = {page.indirect_reference.idnum: number for number, page in enumerate(reader.pages)}
     found = Structure(str(root.get("/Lang", "")))
     for number, page in enumerate(reader.pages):
-        found.marked |= {(number, int(m)) for m in MCID.findall(page.get_contents().get_data())}
+        content = page.get_contents().get_data()
+        found.marked |= {(number, int(m)) for m in MCID.findall(content)}
+        found.artifacts += len(ARTIFACT.findall(content))
     tree = root["/StructTreeRoot"].get_object()
     _element(tree, None, pages, found, reader)
     _parent_tree(tree["/ParentTree"].get_object(), reader, found)
@@ -76,5 +80,5 @@ def _parent_tree(tree, reader, found: Structure) -> None:
         value = value.get_object()
         if int(key) in structure_parents and isinstance(value, ArrayObject):
             page = structure_parents[int(key)]
-            found.parent_tree |= {(page, mcid) for mcid, parent in enumerate(value) if parent is not None and
-                                  not isinstance(parent.get_object(), type(None))}
+            found.parent_tree |= {(page, mcid) for mcid, parent in enumerate(value)
+                                  if not isinstance(parent.get_object(), (NullObject, type(None)))}
