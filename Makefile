@@ -29,13 +29,23 @@ LOCK_UPGRADE ?= --upgrade
 COMPILE := $(UV) pip compile --universal --python-version 3.11 \
 	--generate-hashes --custom-compile-command "make lock" --quiet
 
-.PHONY: demo test bench system venv test-venv golden lock clean
+.PHONY: demo test bench system venv test-venv golden lock clean check-site
 
 demo: venv
 	$(BIN)/huikan build seeds/sample
 
 test: test-venv
 	$(BIN)/python -m pytest -q
+
+# The members' library as browsers and validators see it: the pinned npm tools of
+# tools/site-check (npm ci, no install scripts; Debian's Chromium and Java), then the Nu Html
+# Checker, axe-core and Lighthouse on a built site (scores printed), and DAISY Ace on the EPUBs.
+SITE_TOOLS := tools/site-check
+check-site: test-venv
+	@[ $(SITE_TOOLS)/node_modules/.package-lock.json -nt $(SITE_TOOLS)/package-lock.json ] || \
+		(cd $(SITE_TOOLS) && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+	$(BIN)/python $(SITE_TOOLS)/check_site.py
+	$(BIN)/python -m pytest -q tests/test_ace.py
 
 bench: venv
 	$(BIN)/python benchmarks/bench.py

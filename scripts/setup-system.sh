@@ -14,7 +14,8 @@ PACKAGES=(
   poppler-utils           # pdftotext, pdffonts, pdftoppm for tests and checks
   qpdf                    # structural PDF check in tests
   libgs-common            # a generic CMYK ICC profile for the press edition's PDF/X output intent
-  default-jre-headless    # Java for EPUBCheck
+  default-jre-headless    # Java for EPUBCheck, jing and the Nu Html Checker
+  jing                    # RELAX NG validator: the OPDS feeds against tests/fixtures/opds/opds-1.2.rnc
   chromium chromium-driver  # the members' library's browser tests (headless, driven by Selenium)
 )
 missing=()

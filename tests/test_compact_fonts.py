@@ -169,7 +169,7 @@ def test_sizes(sample, sample_x10):
     assert sample["stock"].stat().st_size > 500_000  # what the compaction saves: most of it
     assert sample["compact"].stat().st_size <= 300_000
     assert sample["archive"].stat().st_size <= 330_000
-    assert sample_x10.stat().st_size <= 450_000
+    assert sample_x10.stat().st_size <= 530_000  # tagged since issue 24: the structure tree adds ~105 KB (402 → 507 KB)
 
 
 def test_rewriting_a_document_gives_the_same_bytes(sample):

@@ -1,6 +1,8 @@
 """The library's feeds: an OPDS 1.2 catalog (navigation feed → a feed per year → acquisition
 entries) for e-reader apps, and an Atom feed of new issues. Dates come from the issues, never
-from the clock, so the same archive gives the same bytes."""
+from the clock, so the same archive gives the same bytes. The catalogue's author is the library
+(library.toml's title); each entry's is the publisher of its issue, published on its date
+(atom:published, which Readium-based readers show, and dc:issued)."""
 
 from __future__ import annotations
 
@@ -50,8 +52,8 @@ def render_feeds(settings: Settings, issues: list[IssueView]) -> dict[str, str]:
     """``{path relative to the site: XML text}`` for opds.xml, opds/<year>.xml and feed.xml."""
     base = feed_id(settings)
     years = [Year(year, views, urn(f"{base}:{year}")) for year, views in by_year(issues)]
-    author = years[0].issues[0].meta.publisher if years else settings.title
-    common = {"site": settings, "author": author, "entry_id": lambda view: identifier(view.meta),
+    # The catalogue's author is the library; each entry names its own issue's publisher.
+    common = {"site": settings, "author": settings.title, "entry_id": lambda view: identifier(view.meta),
               "feed_id": base, "updated": latest(issues)}
     feeds = {"opds.xml": render_page(
         "library/opds-navigation.xml.j2", years=years, link=linker(settings, 0), **common)}

@@ -21,7 +21,7 @@ from typeset.library.catalog import IssueView, issue_view
 from typeset.library.feeds import render_feeds
 from typeset.library.fixity import SOURCES_MANIFEST, source_files, write_manifests
 from typeset.library.pages import render_issue, render_pages, write_if_changed
-from typeset.library.search import BUNDLE, TEXT_INDEX, index_site, text_index
+from typeset.library.search import BUNDLE, SHARDS, index_site, search_files
 from typeset.library.state import (MARKER, STATE_FILE, SiteState, claim_site, digests, issue_digest, load_state,
                                    matches, save_state)
 from typeset.library.volume import FOLDER as VOLUMES
@@ -249,9 +249,9 @@ def _write_site(archive: Archive, site: Path, views: list[IssueView], result: Li
     views = [view for view in views if view.page in issue_pages]
     pages = render_pages(archive.settings, views, volume_links(views), issue_pages)
     pages |= render_feeds(archive.settings, views)
-    pages[TEXT_INDEX] = text_index(views)
-    for name, text in sorted(pages.items()):
-        if write_if_changed(site, name, text.encode("utf-8")):
+    pages |= search_files(views)
+    for name, data in sorted(pages.items()):
+        if write_if_changed(site, name, data.encode("utf-8") if isinstance(data, str) else data):
             result.changed.append(site / name)
     bundle = {path: digest for path, digest in state.written.items() if path.startswith(f"{BUNDLE}/")}
     pages_changed = any(path.name == "index.html" and path.parent != site for path in result.changed)
@@ -267,13 +267,15 @@ def _write_site(archive: Archive, site: Path, views: list[IssueView], result: Li
     return set(pages) | set(bundle)
 
 
-def _issue_pages(archive: Archive, views: list[IssueView], result: LibraryResult) -> dict[str, str]:
-    """The issues' pages; one that fails to render is reported and left off the site's pages
-    and feeds (its editions stay), the others go on."""
-    pages = {}
+def _issue_pages(archive: Archive, views: list[IssueView], result: LibraryResult) -> dict[str, str | bytes]:
+    """The issues' pages and their pictures; one that fails to render is reported and left off
+    the site's pages and feeds (its editions stay), the others go on."""
+    pages: dict[str, str | bytes] = {}
     for view in views:
         try:
-            pages[view.page] = render_issue(archive.settings, view)
+            pictures: dict[str, bytes] = {}
+            pages[view.page] = render_issue(archive.settings, view, pictures)
+            pages |= pictures
         except Exception as error:  # noqa: BLE001 - one issue's page must not stop the site
             reason = str(error) if isinstance(error, TypesetError) else f"内部错误（{type(error).__name__}）"
             result.failures.append(Failure(view.issue_id, f"网页没有生成：{reason}"))
@@ -289,7 +291,7 @@ def clear_leftovers(site: Path, state: SiteState) -> None:
             remove_stale(folder, issue_id)
             if is_real_file(site, f"{issue_id}/{FULL_COVER}"):
                 (folder / FULL_COVER).unlink()
-    for folder in (site, site / "opds", site / BUNDLE, site / VOLUMES, *(site / i for i in state.issues)):
+    for folder in (site, site / "opds", site / BUNDLE, site / SHARDS, site / VOLUMES, *(site / i for i in state.issues)):
         if folder.is_dir() and not folder.is_symlink():
             for entry in folder.iterdir():
                 if TEMPORARY.fullmatch(entry.name) and entry.is_file() and not entry.is_symlink():

@@ -24,7 +24,7 @@ from typeset.outputs import replace_file
 
 COVER_NAME = "cover.png"
 FULL_COVER = ".cover-full.png"  # pdftoppm's page, before it becomes the thumbnail
-SITE_FORMATS = ("pdf", "archive", "epub")  # never the HTML edition: an issue's own templates make it
+SITE_FORMATS = ("pdf", "archive", "epub")  # what a member downloads; never the HTML edition (an issue's own templates make it)
 COVER_WIDTH = 360  # pixels: a thumbnail at 2x for a 180 px wide card
 COVER_COLOURS = 32  # a palette PNG: a third of the bytes of full colour, same look at this size
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>

@@ -9,6 +9,7 @@ from pathlib import Path
 from typeset.outputs import atomic_write
 from typeset.writers import BuildContext, Writer, register
 from typeset.writers.pdf import pdf_bytes
+from typeset.writers.tagging import finish_tags
 
 ARCHIVE_VARIANT = "pdf/a-3u"
 
@@ -48,7 +49,8 @@ def picture_attachments(ctx: BuildContext) -> list:
 
 
 def write_archive(ctx: BuildContext) -> Path:
-    data = pdf_bytes(ctx, pdf_variant=ARCHIVE_VARIANT, pdf_tags=True, attachments=source_attachments(ctx))
+    data = pdf_bytes(ctx, pdf_variant=ARCHIVE_VARIANT, pdf_tags=True, attachments=source_attachments(ctx),
+                     finisher=finish_tags)
     return atomic_write(ctx.path("-存档.pdf"), data)
 
 

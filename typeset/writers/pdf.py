@@ -12,6 +12,7 @@ from typeset.outputs import atomic_write
 from typeset.writers import BuildContext, Writer, register
 from typeset.writers.layout import print_document
 from typeset.writers.press import PRESS_VARIANT, icc_profile_bytes, press_finisher
+from typeset.writers.tagging import finish_tags
 
 
 def pdf_bytes(ctx: BuildContext, press: bool = False, **options) -> bytes:
@@ -43,7 +44,8 @@ def _as_uuid(digest: str) -> str:
 
 def write_pdf(ctx: BuildContext) -> Path:
     press = bool(ctx.options.get("press"))
-    options = {"pdf_variant": PRESS_VARIANT} if press else {}
+    # Tagged (headings, paragraphs, lists, tables, figures with their alt text) for screen readers.
+    options = {"pdf_variant": PRESS_VARIANT, "pdf_tags": True} if press else {"pdf_tags": True, "finisher": finish_tags}
     return atomic_write(ctx.path("-印厂版.pdf" if press else ".pdf"), pdf_bytes(ctx, press, **options))
 
 

@@ -93,15 +93,18 @@ def icc_profile_bytes(ctx: BuildContext) -> bytes:
 
 def press_finisher(document_id: str):
     """A ``write_pdf`` finisher: crop marks, bleed and media boxes on every page (blank pages
-    included, whose tiny documents have no press CSS), and an XMP
+    included, whose tiny documents have no press CSS), tagged figures' boxes in user space, and an XMP
     DocumentID derived from the content (WeasyPrint writes a random one for PDF/X)."""
 
     def finish(document, pdf) -> None:
         import pydyf
 
+        from typeset.writers.tagging import finish_tags
+
         for page in [obj for obj in pdf.objects if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/Page"]:
             _add_crop_marks(pdf, page)
         _set_document_id(pdf, document_id)
+        finish_tags(document, pdf)  # the press PDF is tagged too
 
     return finish
 
