@@ -22,7 +22,7 @@ def verify_command(
     expect: Optional[str] = typer.Option(None, "--expect", metavar="摘要", help=EXPECT_HELP, show_default=False),
 ) -> None:
     """核对存档：逐个文件比对校验清单（SHA-256），并重新打开每个 PDF 和 EPUB；有任何问题时退出码为 1。"""
-    from typeset.cli import say
+    from typeset.cli.messages import say
     from typeset.library.verify import verify
 
     report = verify(path, sources, expect)

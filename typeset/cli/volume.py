@@ -23,7 +23,7 @@ def volume_command(
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, metavar="进程数", help=JOBS_HELP, show_default=False),
 ) -> None:
     """生成一年的合订本 PDF（扉页、全年目录、各期原样按顺序合订），另附一份带各期原稿附件的版本。"""
-    from typeset.cli import say, visible
+    from typeset.cli.messages import say, visible
     from typeset.library import build_volume
 
     result = build_volume(archive, out, year, workers=jobs)
