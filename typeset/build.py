@@ -32,6 +32,8 @@ class BuildResult:
     findings: list = field(default_factory=list)  # what `huikan check` reports, errors forced through included
     pages: str = ""  # the print layout's summary line: pages, blank pages, how many lines to cut
     removed: list[Path] = field(default_factory=list)  # editions of an earlier build this one did not replace
+    layouts: int = 0  # full WeasyPrint layouts of the issue this build made (0: no print edition)
+    fit: Any = None  # the print layout's FitReport (page fill, near-empty pages), when one ran
 
 
 class WarningCollector(logging.Handler):
@@ -85,10 +87,10 @@ def default_out_dir(issue_id: str) -> Path:
 UNFORCEABLE = frozenset({"picture-unreadable"})  # a picture that cannot be read cannot be printed
 
 
-def run_checks(bulletin, force: bool) -> list:
+def run_checks(bulletin, force: bool, style=None) -> list:
     from typeset.check import check_bulletin
 
-    report = check_bulletin(bulletin)
+    report = check_bulletin(bulletin, style=style)
     if report.errors and not force:
         blocked = any(finding.rule in UNFORCEABLE for finding in report.errors)
         advice = "（找不到或打不开的图片须先处理，--force 也不能跳过）" if blocked else "，或加 --force 强制排版"
@@ -144,10 +146,11 @@ def build(
     with _collecting(progress) as collector:
         stage("读取")
         loaded = load(source, metadata)
+        style = issue_style(loaded)
         stage("校对")
-        findings = run_checks(loaded.bulletin, force) if check else []
+        findings = run_checks(loaded.bulletin, force, style) if check else []
         stage("排版")
-        rendered = render_master(loaded.bulletin)
+        rendered = render_master(loaded.bulletin, style)
         target = Path(out_dir) if out_dir else default_out_dir(loaded.bulletin.meta.issue_id)
         refuse_other_source(target, loaded.bulletin, force)
         created = make_out_dir(target)
@@ -163,7 +166,19 @@ def build(
         finally:
             gc.unfreeze()
             gc.set_threshold(*collector_settings)
-    return BuildResult(target, files, loaded.notes, collector.messages, findings, fit_summary(ctx), removed)
+    return BuildResult(target, files, loaded.notes, collector.messages, findings, fit_summary(ctx), removed,
+                       ctx.shared.get("layouts", 0), ctx.shared.get("fit_report"))
+
+
+def issue_style(loaded):
+    """The issue's style, loaded once per build (by the reader when issue.toml names it) and
+    handed to the checks and the renderer: a warm process may keep it."""
+    if loaded.style is not None:
+        return loaded.style
+    from typeset.render import overrides_root
+    from typeset.styles import load_style
+
+    return load_style(loaded.bulletin.meta.style, overrides_root(loaded.bulletin))
 
 
 def source_origin(bulletin) -> str:
