@@ -70,6 +70,22 @@ class Edit:
         return _scaled(html, self.figure, self.value)
 
 
+@dataclass(frozen=True)
+class Edits:
+    """Several figures changed together (a page's figures shrunk as a unit)."""
+
+    edits: tuple[Edit, ...]
+
+    @property
+    def figure(self) -> str:
+        return self.edits[0].figure
+
+    def __call__(self, html: str) -> str:
+        for edit in self.edits:
+            html = edit(html)
+        return html
+
+
 def plan_figures(ctx: BuildContext, flow: Flow) -> tuple[list, list[Edit]]:
     """The better of two plans (``_plan``): closing each hole first, or the least hole in sum."""
     plans = [_plan(ctx, flow, closing) for closing in (True, False)]
@@ -122,12 +138,20 @@ def _candidates(ctx: BuildContext, atoms, room: float, page: int, index: int):
         for count in (1, 2):
             if (candidate := moved_back(atoms, index, count)) is not None:
                 yield Edit("move", figure, -count), candidate
-    for k in [index] * (atoms[index].kind == "figure") + figures_on(atoms, room, page):
+    on_page = figures_on(atoms, room, page)
+    for k in [index] * (atoms[index].kind == "figure") + on_page:
         lowest = _lowest_scale(ctx, atoms[k].figure)
         if atoms[k].image > 0:
             for scale in SCALES:
                 if scale >= lowest:
                     yield Edit("scale", atoms[k].figure, scale), scaled(atoms, k, scale)
+    if len(on_page) > 1:  # the page's figures shrunk together, each within its own bounds
+        for scale in SCALES:
+            edits = [Edit("scale", atoms[k].figure, max(scale, _lowest_scale(ctx, atoms[k].figure))) for k in on_page]
+            candidate = atoms
+            for k, edit in zip(on_page, edits):
+                candidate = scaled(candidate, k, edit.value)
+            yield Edits(tuple(edits)), candidate
 
 
 def _near(atoms, room: float, figure_id: str, page: int) -> bool:
