@@ -161,7 +161,7 @@ def makeup(issues: dict[str, Path], tmp: Path) -> None:
     print("\nPage makeup: full layouts per print build; each page's fill in % (holes: > 8 % short before the last text page)")
     counts = []
     for name, issue in inputs.items():
-        result = build(issue, tmp / f"makeup-{name}", ["pdf"])
+        result = build(issue, tmp / f"makeup-{name}", ["pdf"], force=True)
         report = result.fit
         counts.append(result.layouts)
         text = report.pages - report.blank - (1 if report.blank else 0)

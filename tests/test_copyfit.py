@@ -93,7 +93,9 @@ def test_fitted_issue_keeps_every_line_and_puts_the_colophon_at_the_foot(tmp_pat
     assert colophon_top - body_bottom > 3 * 17.85, "pushed down, well apart from the last text line"
     layout = subprocess.run(["pdftotext", "-bbox-layout", "-f", "2", "-l", "2", str(result.files["pdf"]), "-"],
                             capture_output=True, text=True, check=True).stdout
-    lines = [(float(a), float(b)) for a, b in re.findall(r'<line xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"', layout)]
+    found = re.findall(r'<line xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>(.*?)</line>', layout, re.S)
+    folio = re.compile(r">—</word>\s*<word[^>]*>\d+</word>\s*<word[^>]*>—<|>—\d+—<")
+    lines = [(float(a), float(b)) for a, b, words in found if not folio.search(words)]  # not the folio
     left, right = min(x for x, _ in lines), max(end for _, end in lines)
     ragged = [k for k, (_, end) in enumerate(lines[:-1]) if end < right - 0.1 and lines[k + 1][0] < left + 15]
     assert len(lines) > 30 and ragged == [], "the tightened body is still justified: only a paragraph's last line is short"

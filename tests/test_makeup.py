@@ -63,14 +63,18 @@ def test_the_sample_is_laid_out_once_and_its_fit_line_offers_the_choices(tmp_pat
     assert holes(report, text_pages(report)) == [], report
 
 
-def test_a_single_long_file_is_laid_out_once(tmp_path):
+def test_a_single_long_file_is_tightened_in_one_more_layout_only_because_it_will_fit(tmp_path):
+    """The sample ×10 in one file runs 2 lines onto page 41: the compositor finds the gentlest
+    level that brings it back (0.11), so the one extra layout is spent on a sure result (before:
+    two tries that failed and a third layout to count the lines to cut, then 3 blank pages)."""
     text = SEED.read_text(encoding="utf-8")
     source = tmp_path / "十倍.txt"
     source.write_text("\n".join([text] * 10), encoding="utf-8")
     result = build_clean(source, tmp_path / "out", ["pdf"])
-    assert result.layouts == 1, result.pages
     report = result.fit
-    assert report.pages % 4 == 0 and len(report.fill) == report.pages
+    assert result.layouts == 2, result.pages
+    assert (report.pages, report.blank) == (40, 0) and 0 < report.tightened < 0.5, report
+    assert len(report.fill) == report.pages
 
 
 def test_every_near_empty_page_is_named_with_what_to_do():

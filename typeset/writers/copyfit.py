@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typeset.styles import Style
 
 PX_PER_PT = 96 / 72
-FIT_LEVELS = (0.5, 1.0)  # the gentlest first: most small spills need no more
+PREDICTION_MARGIN = 1.0  # px a predicted page keeps free: WeasyPrint's sums differ by a few hundredths a line
 
 
 @dataclass(frozen=True)
@@ -99,18 +99,28 @@ def tightened(atoms, style: Style, level: float) -> list:
 
 
 def fitting_level(atoms, room: float, style: Style, target: int) -> float:
-    """The gentlest level at which the flow ends on page ``target`` with half a line to spare
-    (the prediction's margin), or 0 when none does: then no layout is spent on trying."""
+    """The gentlest level (to 1/100, by bisection on the compositor) at which the flow ends on
+    page ``target`` with half a line to spare (the prediction's margin), or 0 when none does:
+    then no layout is spent on trying."""
     from typeset.writers.makeup import page_heights, paginate
 
-    for level in FIT_LEVELS:
+    def pages(level: float) -> tuple[int, bool]:
         flow = tightened(atoms, style, level)
-        starts = paginate(flow, room)
-        if len(starts) < target:
-            return 0.0  # a whole page less would break the block again
-        if len(starts) == target and page_heights(flow, starts)[-1] <= room - line_pitch_px(style) / 2:
-            return level
-    return 0.0
+        starts = paginate(flow, room - PREDICTION_MARGIN)
+        return len(starts), page_heights(flow, starts)[-1] <= room - line_pitch_px(style) / 2
+
+    def fits(level: float) -> bool:
+        count, spare = pages(level)
+        return count < target or (count == target and spare)
+
+    low, high = 0.0, 1.0
+    if not fits(high):
+        return 0.0
+    while high - low > 0.01:
+        middle = (low + high) / 2
+        low, high = (low, middle) if fits(middle) else (middle, high)
+    level = math.ceil(high * 100) / 100
+    return level if pages(level)[0] == target else 0.0  # a whole page less would break the block again
 
 
 def lines_to_save(atoms, room: float, style: Style, target: int, spilled: int) -> int:
@@ -120,13 +130,13 @@ def lines_to_save(atoms, room: float, style: Style, target: int, spilled: int) -
     0 when cutting text alone cannot do it."""
     from typeset.writers.makeup import paginate
 
-    level = FIT_LEVELS[-1] if can_tighten(style) else 0.0
+    level = 1.0 if can_tighten(style) else 0.0
     flow = tightened(atoms, style, level)
     body = [k for k, atom in enumerate(flow) if atom.kind == "line" and atom.tag == "p"]
 
     def fits(count: int) -> bool:
         cut = set(body[len(body) - count:])
-        return len(paginate([atom for k, atom in enumerate(flow) if k not in cut], room)) <= target
+        return len(paginate([atom for k, atom in enumerate(flow) if k not in cut], room - PREDICTION_MARGIN)) <= target
 
     if not body or not fits(len(body)):
         return 0  # cutting text alone does not do it

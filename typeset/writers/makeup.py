@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-EPS = 0.5  # px: rounding in WeasyPrint's layout
+EPS = 0.01  # px: rounding in WeasyPrint's layout
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 ORPHANS = WIDOWS = 2  # the print style's (p { orphans: 2; widows: 2 })
 
@@ -202,8 +202,11 @@ def _adjusted_break(atoms, start: int, j: int) -> int:
             j = first
         elif j - first < ORPHANS:
             j = max(j, first + min(ORPHANS, j - first))
-    while j - 1 > start and atoms[j - 1].keeps_with_next:
-        j -= 1
+    kept = j
+    while kept - 1 > start and atoms[kept - 1].keeps_with_next:
+        kept -= 1
+    if kept - 1 > start or not atoms[start].keeps_with_next:
+        j = kept  # else the page holds titles only: break after them all the same (as WeasyPrint does)
     return max(j, start + 1)
 
 
