@@ -115,5 +115,8 @@ def test_a_build_loads_the_style_once(tmp_path, issue_copy, monkeypatch):
     loads = []
     original = styles._extends_chain
     monkeypatch.setattr(styles, "_extends_chain", lambda name: loads.append(name) or original(name))
-    build_clean(issue_copy, tmp_path / "out", ["pdf"])
+    result = build_clean(issue_copy, tmp_path / "out", ["pdf"])
     assert loads == ["default"]
+    loads.clear()
+    build_clean(SEED, tmp_path / "single", ["pdf"], style=result.style)  # a text file: no issue.toml to check
+    assert loads == [], "a warm caller's style is used as it is"

@@ -34,6 +34,7 @@ class BuildResult:
     removed: list[Path] = field(default_factory=list)  # editions of an earlier build this one did not replace
     layouts: int = 0  # full WeasyPrint layouts of the issue this build made (0: no print edition)
     fit: Any = None  # the print layout's FitReport (page fill, near-empty pages), when one ran
+    style: Any = None  # the style the build loaded (a warm caller may hand it to the next build)
 
 
 class WarningCollector(logging.Handler):
@@ -135,18 +136,20 @@ def build(
     force: bool = False,
     strict: bool = False,
     progress: Progress | None = None,
+    style: Any = None,
 ) -> BuildResult:
     """Build an issue: read → check → model → render → write. Returns the written files and warnings.
 
     The editor's checks run first: an error stops the build (``CheckFailed``) unless ``force``.
     ``strict``: any warning or finding fails the build (``CheckFailed``) before an edition is
-    swapped in. All editions appear together or none does."""
+    swapped in. All editions appear together or none does. ``style``: the issue's style, when a
+    warm caller (the preview) keeps it between builds; by default loaded once here."""
     chosen = resolve_formats(formats)
     stage = progress or (lambda name: None)
     with _collecting(progress) as collector:
         stage("读取")
         loaded = load(source, metadata)
-        style = issue_style(loaded)
+        style = style or issue_style(loaded)
         stage("校对")
         findings = run_checks(loaded.bulletin, force, style) if check else []
         stage("排版")
@@ -167,7 +170,7 @@ def build(
             gc.unfreeze()
             gc.set_threshold(*collector_settings)
     return BuildResult(target, files, loaded.notes, collector.messages, findings, fit_summary(ctx), removed,
-                       ctx.shared.get("layouts", 0), ctx.shared.get("fit_report"))
+                       ctx.shared.get("layouts", 0), ctx.shared.get("fit_report"), style)
 
 
 def issue_style(loaded):
