@@ -65,7 +65,7 @@ def test_the_sample_is_laid_out_once_and_its_fit_line_offers_the_choices(tmp_pat
 
 def test_a_single_long_file_is_tightened_in_one_more_layout_only_because_it_will_fit(tmp_path):
     """The sample ×10 in one file runs 2 lines onto page 41: the compositor finds the gentlest
-    level that brings it back (0.11), so the one extra layout is spent on a sure result (before:
+    level that brings it back (0.18: the gentlest, 0.11, would leave a title short of a page foot), so the one extra layout is spent on a sure result (before:
     two tries that failed and a third layout to count the lines to cut, then 3 blank pages)."""
     text = SEED.read_text(encoding="utf-8")
     source = tmp_path / "十倍.txt"

@@ -120,7 +120,25 @@ def fitting_level(atoms, room: float, style: Style, target: int) -> float:
         middle = (low + high) / 2
         low, high = (low, middle) if fits(middle) else (middle, high)
     level = math.ceil(high * 100) / 100
-    return level if pages(level)[0] == target else 0.0  # a whole page less would break the block again
+    if pages(level)[0] != target:
+        return 0.0  # a whole page less would break the block again
+    return _without_new_holes(atoms, room, style, target, level)
+
+
+def _without_new_holes(atoms, room: float, style: Style, target: int, level: float) -> float:
+    """From ``level`` up in steps of 0.05, the first level that ends on page ``target`` and
+    leaves no more hole than the untightened flow (a tighter pitch can leave a title and its
+    two lines just short of a page's foot); ``level`` itself when none does."""
+    from typeset.writers.makeup import hole_score, paginate
+
+    before = hole_score(atoms, room)
+    step = level
+    while step <= 1.0:
+        flow = tightened(atoms, style, step)
+        if len(paginate(flow, room - PREDICTION_MARGIN)) == target and hole_score(flow, room - PREDICTION_MARGIN) <= before + 1e-6:
+            return step
+        step = round(step + 0.05, 2)
+    return level
 
 
 def lines_to_save(atoms, room: float, style: Style, target: int, spilled: int) -> int:
