@@ -177,31 +177,6 @@ def lines(height_px: float, style: Style) -> int:
 
 # --- The laid-out pages (WeasyPrint's private box tree, guarded) ---------------------------
 
-def used_height(page) -> float | None:
-    """From the top of the page's content area to the bottom of its last line (px)."""
-    box = getattr(page, "_page_box", None)
-    if box is None:
-        return None
-    bottoms = [line.position_y + line.height for line in _line_boxes(box)]
-    return max(bottoms, default=box.content_box_y()) - box.content_box_y()
-
-
-def content_height(page) -> float | None:
-    box = getattr(page, "_page_box", None)
-    return getattr(box, "height", None)
-
-
-def _line_boxes(box):
-    for child in getattr(box, "children", ()) or ():
-        kind = type(child).__name__
-        if kind == "MarginBox":
-            continue
-        if kind == "LineBox":
-            yield child
-        else:
-            yield from _line_boxes(child)
-
-
 def find_box(page, element_id: str):
     """The block box of the element with ``element_id`` on the page, or None."""
     stack = [getattr(page, "_page_box", None)]
@@ -214,11 +189,6 @@ def find_box(page, element_id: str):
             return box
         stack.extend(getattr(box, "children", ()) or ())
     return None
-
-
-def box_height(page, element_id: str) -> float | None:
-    box = find_box(page, element_id)
-    return box.margin_height() if box is not None else None
 
 
 def move_to_foot(page, element_id: str) -> bool:
