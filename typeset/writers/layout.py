@@ -125,7 +125,7 @@ def _paginate(ctx: BuildContext, master: str, render, pad_to: int):
         return _finish(ctx, render, master, document, Plan(len(document.pages), pad_to), pad_to)
     atoms, edits = plan_figures(ctx, flow)
     plan = _fit_plan(atoms, flow.room, style, pad_to)
-    if edits or plan.level:
+    if edits or plan.level:  # one more layout, for figures and fitting together
         again = render(_apply(edits, master), plan.level)
         if plan.level and len(again.pages) != plan.target:
             LOGGER.debug("copy fitting predicted %d pages, got %d", plan.target, len(again.pages))
@@ -161,7 +161,7 @@ def _fit_plan(atoms, room: float, style: Style, pad_to: int) -> Plan:
     level = 0.0
     if spilled <= fit_bounds(style)["max_spill_lines"] and can_tighten(style):
         level = fitting_level(atoms, room, style, plan.target)
-    cut = 0 if level else lines_to_save(atoms, room, style, plan.target, spilled)
+    cut = lines_to_save(atoms, room, style, plan.target, spilled)  # said only if it comes to padding
     return Plan(plan.pages, pad_to, spilled, level, cut)
 
 
