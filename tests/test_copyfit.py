@@ -17,7 +17,7 @@ from typeset.resources import sample_issue_dir
 from typeset.sources import load
 from typeset.styles import load_style
 from typeset.writers import BuildContext
-from typeset.writers.copyfit import FitReport, fitted_style, lines_to_cut
+from typeset.writers.copyfit import FitReport, fitted_style
 from typeset.writers.layout import print_document
 
 pytestmark = pytest.mark.slow
@@ -67,7 +67,8 @@ def test_a_small_spill_is_fitted_with_at_most_one_blank_page(tmp_path, eight_pag
 
 def test_a_full_block_needs_no_fitting(tmp_path, eight_pages_full):
     document, report = lay_out(padded_issue(tmp_path, eight_pages_full - 2))
-    assert report == FitReport(8, 0, 0, 0.0, 0, 4)
+    assert dataclasses.replace(report, fill=()) == FitReport(8, 0, 0, 0.0, 0, 4)
+    assert len(report.fill) == 8 and min(report.fill) > 0.9, report.fill
     assert report.note == "印刷版共 8 页，无空白页。"
 
 
@@ -92,7 +93,9 @@ def test_fitted_issue_keeps_every_line_and_puts_the_colophon_at_the_foot(tmp_pat
     assert colophon_top - body_bottom > 3 * 17.85, "pushed down, well apart from the last text line"
     layout = subprocess.run(["pdftotext", "-bbox-layout", "-f", "2", "-l", "2", str(result.files["pdf"]), "-"],
                             capture_output=True, text=True, check=True).stdout
-    lines = [(float(a), float(b)) for a, b in re.findall(r'<line xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"', layout)]
+    found = re.findall(r'<line xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>(.*?)</line>', layout, re.S)
+    folio = re.compile(r">—</word>\s*<word[^>]*>\d+</word>\s*<word[^>]*>—<|>—\d+—<")
+    lines = [(float(a), float(b)) for a, b, words in found if not folio.search(words)]  # not the folio
     left, right = min(x for x, _ in lines), max(end for _, end in lines)
     ragged = [k for k, (_, end) in enumerate(lines[:-1]) if end < right - 0.1 and lines[k + 1][0] < left + 15]
     assert len(lines) > 30 and ragged == [], "the tightened body is still justified: only a paragraph's last line is short"
@@ -115,7 +118,8 @@ def test_cutting_the_announced_lines_of_the_sample_saves_four_pages(tmp_path):
     _, report = lay_out(padded_issue(tmp_path, 0))  # the sample: four pages and 16 lines
     assert report.blank == 2 and report.tightened == 0 and report.spill_lines > 12, report
     assert 1 <= report.cut_lines < report.spill_lines, "the tightening absorbs the rest"
-    assert report.note == f"印刷版共 8 页，空白 2 页；再删约 {report.cut_lines} 行可减少 4 页。"
+    assert report.note == (f"印刷版共 8 页，空白 2 页；2 页空白是为凑足 4 的倍数：可再删约 {report.cut_lines} 行省去 4 页，"
+                           "或补充内容填满，或平订、双面打印时在 issue.toml 中写 pad_to = 2。")
     _, cut = lay_out(shortened_sample(tmp_path, report.cut_lines))
     assert (cut.pages, cut.blank) == (4, 0) and cut.tightened > 0, cut
     if report.cut_lines > 2:
@@ -132,16 +136,6 @@ def test_cutting_the_announced_lines_of_a_long_spill_saves_four_pages(tmp_path, 
     assert (cut.pages, cut.blank) == (8, 0), cut
     _, fewer = lay_out(padded_issue(tmp_path, eight_pages_full + over - report.cut_lines + 2))
     assert fewer.pages == 12, fewer
-
-
-def test_lines_to_cut_counts_what_the_tightening_absorbs():
-    style = load_style("default")  # tightens a spill of at most 12 lines
-    assert lines_to_cut(16, 0, style) == 4
-    assert lines_to_cut(16, 7, style) == 7  # the tightest level gains less than the bound
-    assert lines_to_cut(12, 0, style) == 1  # within bounds, yet not fitted: a line or so
-    assert lines_to_cut(16, None, style) == 16  # not measurable: no promise
-    plain = dataclasses.replace(style, manifest={**style.manifest, "fit": {}})
-    assert lines_to_cut(16, 0, plain) == 16  # a style that never tightens
 
 
 def test_fitted_style_stays_within_the_declared_bounds():

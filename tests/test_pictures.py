@@ -190,20 +190,22 @@ def test_press_pictures_are_cmyk(issue, tmp_path):
     assert spaces and "/DeviceRGB" not in spaces
 
 
-def test_deferral_leaves_no_page_but_the_last_more_than_a_fifth_empty(issue):
+def test_deferral_leaves_no_page_but_the_last_more_than_a_twelfth_empty(issue):
     from typeset.render import render_master
     from typeset.writers import BuildContext
-    from typeset.writers.figures_layout import HOLE_SHARE, holes
     from typeset.writers.layout import print_document
+    from typeset.writers.makeup import HOLE_SHARE, read_flow
 
     ctx = BuildContext(render_master(load(issue).bulletin), issue)
     pages = [page for page in print_document(ctx).pages if set(page.anchors) - {"colophon"}]  # not padding
     assert len(pages) >= 5
-    assert [k for k, share in enumerate(holes(pages), 1) if share > HOLE_SHARE] == []
+    shares = read_flow(pages).fill()
+    assert [k for k, share in enumerate(shares[:-1], 1) if 1 - share > HOLE_SHARE] == []
 
 
 def test_a_deferred_figure_moves_after_the_following_paragraph_only():
-    from typeset.writers.figures_layout import _moved, _scaled
+    from typeset.writers.figures_layout import _scaled
+    from typeset.writers.figures_layout import moved_markup as _moved
 
     html = ('<p id="b1">一</p>\n<figure class="figure" id="b2"><img style="width: 80.0%"/></figure>\n'
             '<p id="b3">二</p>\n</article>\n<article class="article" id="a2">\n<h2 class="article-title">题</h2>\n'

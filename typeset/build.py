@@ -34,6 +34,9 @@ class BuildResult:
     pages: str = ""  # the print layout's summary line: pages, blank pages, how many lines to cut
     removed: list[Path] = field(default_factory=list)  # editions of an earlier build this one did not replace
     kept: list[Path] = field(default_factory=list)  # editions of an earlier build made from the same recipe
+    layouts: int = 0  # full WeasyPrint layouts of the issue this build made (0: no print edition)
+    fit: Any = None  # the print layout's FitReport (page fill, near-empty pages), when one ran
+    style: Any = None  # the style the build loaded (a warm caller may hand it to the next build)
 
 
 class WarningCollector(logging.Handler):
@@ -87,10 +90,10 @@ def default_out_dir(issue_id: str) -> Path:
 UNFORCEABLE = frozenset({"picture-unreadable"})  # a picture that cannot be read cannot be printed
 
 
-def run_checks(bulletin, force: bool) -> list:
+def run_checks(bulletin, force: bool, style=None) -> list:
     from typeset.check import check_bulletin
 
-    report = check_bulletin(bulletin)
+    report = check_bulletin(bulletin, style=style)
     if report.errors and not force:
         blocked = any(finding.rule in UNFORCEABLE for finding in report.errors)
         advice = "（找不到或打不开的图片须先处理，--force 也不能跳过）" if blocked else "，或加 --force 强制排版"
@@ -135,21 +138,24 @@ def build(
     force: bool = False,
     strict: bool = False,
     progress: Progress | None = None,
+    style: Any = None,
 ) -> BuildResult:
     """Build an issue: read → check → model → render → write. Returns the written files and warnings.
 
     The editor's checks run first: an error stops the build (``CheckFailed``) unless ``force``.
     ``strict``: any warning or finding fails the build (``CheckFailed``) before an edition is
-    swapped in. All editions appear together or none does."""
+    swapped in. All editions appear together or none does. ``style``: the issue's style, when a
+    warm caller (the preview) keeps it between builds; by default loaded once here."""
     chosen = resolve_formats(formats)
     stage = progress or (lambda name: None)
     with _collecting(progress) as collector:
         stage("读取")
         loaded = load(source, metadata)
+        style = style or issue_style(loaded)
         stage("校对")
-        findings = run_checks(loaded.bulletin, force) if check else []
+        findings = run_checks(loaded.bulletin, force, style) if check else []
         stage("排版")
-        rendered = render_master(loaded.bulletin)
+        rendered = render_master(loaded.bulletin, style)
         target = Path(out_dir) if out_dir else default_out_dir(loaded.bulletin.meta.issue_id)
         refuse_other_source(target, loaded.bulletin, force)
         created = make_out_dir(target)
@@ -165,7 +171,19 @@ def build(
         finally:
             gc.unfreeze()
             gc.set_threshold(*collector_settings)
-    return BuildResult(target, files, loaded.notes, collector.messages, findings, fit_summary(ctx), removed, kept)
+    return BuildResult(target, files, loaded.notes, collector.messages, findings, fit_summary(ctx), removed, kept,
+                       ctx.shared.get("layouts", 0), ctx.shared.get("fit_report"), style)
+
+
+def issue_style(loaded):
+    """The issue's style, loaded once per build (by the reader when issue.toml names it) and
+    handed to the checks and the renderer: a warm process may keep it."""
+    if loaded.style is not None:
+        return loaded.style
+    from typeset.render import overrides_root
+    from typeset.styles import load_style
+
+    return load_style(loaded.bulletin.meta.style, overrides_root(loaded.bulletin))
 
 
 def source_origin(bulletin) -> str:

@@ -84,9 +84,10 @@ def overrides_root(bulletin: Bulletin) -> Path | None:
     return Path(bulletin.root) if bulletin.root and is_folder else None
 
 
-def render_master(bulletin: Bulletin) -> Rendered:
+def render_master(bulletin: Bulletin, style: Style | None = None) -> Rendered:
+    """The HTML master; ``style``: the issue's, when the caller has loaded it already."""
     root = overrides_root(bulletin)
-    style = load_style(bulletin.meta.style, root)
+    style = style or load_style(bulletin.meta.style, root)
     env = template_env(style, root)
     figures = plan_figures(bulletin, style)
     env.globals["figures"] = figures

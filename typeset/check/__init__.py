@@ -29,8 +29,9 @@ def is_text_source(source: SourceFile) -> bool:
     return not source.name.lower().endswith(".toml")
 
 
-def check_bulletin(bulletin: Bulletin, fonts: bool = True) -> Report:
-    """Every finding of every rule, sorted by file, line and column."""
+def check_bulletin(bulletin: Bulletin, fonts: bool = True, style=None) -> Report:
+    """Every finding of every rule, sorted by file, line and column. ``style``: the issue's
+    style when the caller has loaded it already (a build loads it once)."""
     lines = {src.name: source_lines(src.name, src.text) for src in bulletin.sources if is_text_source(src)}
     findings: list[Finding] = []
     for file_lines in lines.values():
@@ -39,10 +40,10 @@ def check_bulletin(bulletin: Bulletin, fonts: bool = True) -> Report:
     findings.extend(_at_content(f, lines) for f in check_structure(bulletin))
     findings.extend(check_issue(bulletin))
     findings.extend(_noticed(bulletin))
-    findings.extend(check_pictures(bulletin))
+    findings.extend(check_pictures(bulletin, style))
     notes: list[str] = []
     if fonts:
-        glyphs, notes = check_glyphs(bulletin, lines)
+        glyphs, notes = check_glyphs(bulletin, lines, style)
         findings.extend(glyphs)
     return Report.of((_with_context(f, lines) for f in findings), notes)
 

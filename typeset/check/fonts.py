@@ -153,10 +153,10 @@ class GlyphChecker:
                        "换成常用字或文字说明，或请排版人员另行处理")
 
 
-def check_glyphs(bulletin: Bulletin, lines: dict[str, list[SourceLine]]) -> tuple[list[Finding], list[str]]:
+def check_glyphs(bulletin: Bulletin, lines: dict[str, list[SourceLine]], style: Style | None = None) -> tuple[list[Finding], list[str]]:
     """Findings for missing glyphs, and notes naming the roles whose fonts are not installed."""
     root = Path(bulletin.root) if bulletin.root else None
-    checker = GlyphChecker(load_style(bulletin.meta.style, root))
+    checker = GlyphChecker(style or load_style(bulletin.meta.style, root))
     findings: list[Finding] = []
     for (file, number), parts in sorted(line_roles(bulletin).items()):
         if file in lines and 0 < number <= len(lines[file]):

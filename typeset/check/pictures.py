@@ -27,11 +27,11 @@ def caption_only(line: SourceLine) -> SourceLine:
     return dataclasses.replace(line, lo=line.lo + start)
 
 
-def check_pictures(bulletin: Bulletin) -> Iterator[Finding]:
+def check_pictures(bulletin: Bulletin, style=None) -> Iterator[Finding]:
     from typeset.figures.decode import read_source
     from typeset.figures.plan import MIN_DPI, place, type_area_mm
 
-    area = _type_area(bulletin, type_area_mm)
+    area = _type_area(bulletin, type_area_mm, style)
     for figure in (b for b in bulletin.blocks() if isinstance(b, Figure)):
         sources = []
         for picture in figure.pictures:
@@ -81,12 +81,12 @@ def _recorded(coordinate) -> bool:
         return False
 
 
-def _type_area(bulletin: Bulletin, type_area_mm) -> tuple[float, float] | None:
+def _type_area(bulletin: Bulletin, type_area_mm, style=None) -> tuple[float, float] | None:
     from typeset.render import overrides_root
     from typeset.styles import load_style
 
     try:
-        return type_area_mm(load_style(bulletin.meta.style, overrides_root(bulletin)), bulletin.meta.paper)
+        return type_area_mm(style or load_style(bulletin.meta.style, overrides_root(bulletin)), bulletin.meta.paper)
     except StyleError:
         return None
 

@@ -33,6 +33,7 @@ UNSEEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u2
 class Loaded:
     bulletin: Bulletin
     notes: tuple[str, ...] = ()  # what was assumed, for the editor to read
+    style: Any = None  # the issue's style when reading it already loaded it (checked at its line)
 
 
 def load(source: Path | None = None, options: dict[str, Any] | None = None) -> Loaded:
@@ -109,11 +110,10 @@ def _load_folder(folder: Path, options: dict[str, Any]) -> Loaded:
     config.check_values(merged, toml_path, options)
     meta = config.make_meta(merged)
     _check_cover(folder, meta.cover, toml_path)
-    if options.get("style") is None:
-        _check_style(folder, meta.style, toml_path)
+    style = _check_style(folder, meta.style, toml_path) if options.get("style") is None else None
     toml_source = read_source_file(toml_path, folder)
     bulletin = Bulletin(meta, number_nodes(sections), sources + (toml_source,), root=str(folder.resolve()))
-    return Loaded(bulletin)
+    return Loaded(bulletin, style=style)
 
 
 def _check_cover(folder: Path, cover: str | None, toml_path: Path) -> None:
@@ -124,12 +124,13 @@ def _check_cover(folder: Path, cover: str | None, toml_path: Path) -> None:
         raise SourceError(f"封面图片“{cover}”不存在（须放在本期文件夹中）。请检查文件名或删去 cover 这一行。", toml_path, line)
 
 
-def _check_style(folder: Path, style: str, toml_path: Path) -> None:
-    """An unknown style named in issue.toml is reported at its line, not later by the renderer."""
+def _check_style(folder: Path, style: str, toml_path: Path):
+    """The style named in issue.toml; an unknown one is reported at its line, not later by the
+    renderer."""
     from typeset.styles import load_style
 
     try:
-        load_style(style, folder)
+        return load_style(style, folder.resolve())
     except StyleError as exc:
         line = config.key_line(config.toml_text(toml_path), "style")
         raise StyleError(exc.message, toml_path, line) from None

@@ -14,15 +14,16 @@ from dataclasses import dataclass
 from typeset.styles import Style
 
 PX_PER_PT = 96 / 72
-FIT_LEVELS = (0.5, 1.0)  # the gentlest first: most small spills need no more
+PREDICTION_MARGIN = 1.0  # px a predicted page keeps free: WeasyPrint's sums differ by a few hundredths a line
 
 
 @dataclass(frozen=True)
 class FitReport:
     """The print layout in numbers: ``pages`` in all, ``blank`` padding pages, ``spill_lines``
-    the body lines that ran over the last full block before fitting (0: none), ``tightened``
-    the fitting level used (0: none), ``cut_lines`` how many lines to cut to save ``pad_to``
-    pages (0: nothing to gain)."""
+    the lines that ran over the last full block before fitting (0: none), ``tightened`` the
+    fitting level used (0: none), ``cut_lines`` how many lines to cut to save ``pad_to`` pages
+    (0: nothing to gain), ``fill`` each page's used share of the type area, ``short`` the pages
+    holding 4 lines or fewer: (page, lines, the first line's text)."""
 
     pages: int
     blank: int
@@ -30,17 +31,29 @@ class FitReport:
     tightened: float = 0.0
     cut_lines: int = 0
     pad_to: int = 4
+    fill: tuple[float, ...] = ()
+    short: tuple[tuple[int, int, str], ...] = ()
 
     @property
     def note(self) -> str:
-        """One line for the editor."""
+        """One line for the editor: pages, blank pages, every near-empty page and what to do."""
         blank = f"空白 {self.blank} 页" if self.blank else "无空白页"
         text = f"印刷版共 {self.pages} 页，{blank}"
         if self.tightened:
             text += "（已在版式允许的范围内略收紧行距和标题间距）"
-        if self.blank and self.cut_lines:
+        for page, count, first in self.short:
+            text += f"；第 {page} 页只有 {count} 行：“{_excerpt(first)}”，删去约 {count} 行可省去这一页，或补充内容填满它"
+        if self.blank >= 2:
+            cut = f"再删约 {self.cut_lines} 行省去 {self.pad_to} 页，或" if self.cut_lines else ""
+            text += (f"；{self.blank} 页空白是为凑足 {self.pad_to} 的倍数：可{cut}补充内容填满，"
+                     "或平订、双面打印时在 issue.toml 中写 pad_to = 2")
+        elif self.blank and self.cut_lines:
             text += f"；再删约 {self.cut_lines} 行可减少 {self.pad_to} 页"
         return text + "。"
+
+
+def _excerpt(text: str, size: int = 12) -> str:
+    return text if len(text) <= size else text[:size] + "……"
 
 
 def fit_bounds(style: Style) -> dict[str, float]:
@@ -58,16 +71,6 @@ def can_tighten(style: Style) -> bool:
     return bounds["max_spill_lines"] > 0 and (bounds["line_height_min"] < normal or bounds["space_min"] < 1)
 
 
-def lines_to_cut(spilled: int, tight_spilled: int | None, style: Style) -> int:
-    """How many body lines to cut so that the layout saves a block of pages: the tightening
-    absorbs the rest, once the spill is within ``max_spill_lines`` and the tightest level
-    (``tight_spilled``: its own spill, measured; None: not measured) ends on the block."""
-    if tight_spilled is None or not can_tighten(style):
-        return spilled
-    over_gate = spilled - int(fit_bounds(style)["max_spill_lines"])
-    return max(over_gate, tight_spilled, 1)
-
-
 def fitted_style(style: Style, level: float) -> Style:
     """The style tightened by ``level`` (0: as declared, 1: to the declared minimums): line
     height and the space around titles (``space_scale``, used by the CSS templates)."""
@@ -77,6 +80,90 @@ def fitted_style(style: Style, level: float) -> Style:
     space = round(1 - level * (1 - bounds["space_min"]), 4)
     kind = {**style.type, "line_height": line_height, "space_scale": space}
     return dataclasses.replace(style, manifest={**style.manifest, "type": kind})
+
+
+def tightened(atoms, style: Style, level: float) -> list:
+    """The flow as the style tightened by ``level`` would set it: body lines at the tighter
+    pitch, the space around titles scaled (what each level gains, by arithmetic on the pitch)."""
+    if not level:
+        return list(atoms)
+    pitch, tight = line_pitch_px(style), fitted_style(style, level)
+    ratio, space = line_pitch_px(tight) / pitch, float(tight.type["space_scale"])
+    result = []
+    for k, atom in enumerate(atoms):
+        height = atom.height * ratio if atom.kind == "line" and abs(atom.height - pitch) < 0.5 else atom.height
+        titled = atom.keeps_with_next or (k and atoms[k - 1].keeps_with_next)
+        gap = atom.gap * space if titled and atom.gap > 0 else atom.gap
+        result.append(dataclasses.replace(atom, height=height, gap=gap))
+    return result
+
+
+def fitting_level(atoms, room: float, style: Style, target: int) -> float:
+    """The gentlest level (to 1/100, by bisection on the compositor) at which the flow ends on
+    page ``target`` with half a line to spare (the prediction's margin), or 0 when none does:
+    then no layout is spent on trying."""
+    from typeset.writers.makeup import page_heights, paginate
+
+    def pages(level: float) -> tuple[int, bool]:
+        flow = tightened(atoms, style, level)
+        starts = paginate(flow, room - PREDICTION_MARGIN)
+        return len(starts), page_heights(flow, starts)[-1] <= room - line_pitch_px(style) / 2
+
+    def fits(level: float) -> bool:
+        count, spare = pages(level)
+        return count < target or (count == target and spare)
+
+    low, high = 0.0, 1.0
+    if not fits(high):
+        return 0.0
+    while high - low > 0.01:
+        middle = (low + high) / 2
+        low, high = (low, middle) if fits(middle) else (middle, high)
+    level = math.ceil(high * 100) / 100
+    if pages(level)[0] != target:
+        return 0.0  # a whole page less would break the block again
+    return _without_new_holes(atoms, room, style, target, level)
+
+
+def _without_new_holes(atoms, room: float, style: Style, target: int, level: float) -> float:
+    """From ``level`` up in steps of 0.05, the first level that ends on page ``target`` and
+    leaves no more hole than the untightened flow (a tighter pitch can leave a title and its
+    two lines just short of a page's foot); ``level`` itself when none does."""
+    from typeset.writers.makeup import hole_score, paginate
+
+    before = hole_score(atoms, room)
+    step = level
+    while step <= 1.0:
+        flow = tightened(atoms, style, step)
+        if len(paginate(flow, room - PREDICTION_MARGIN)) == target and hole_score(flow, room - PREDICTION_MARGIN) <= before + 1e-6:
+            return step
+        step = round(step + 0.05, 2)
+    return level
+
+
+def lines_to_save(atoms, room: float, style: Style, target: int, spilled: int) -> int:
+    """How many lines of text to cut so that the flow, tightened as far as the style allows,
+    ends on page ``target``: the fewest last body lines whose removal does it (bisection on
+    the compositor, no layout), and enough to bring the spill within ``max_spill_lines``;
+    0 when cutting text alone cannot do it."""
+    from typeset.writers.makeup import paginate
+
+    level = 1.0 if can_tighten(style) else 0.0
+    flow = tightened(atoms, style, level)
+    body = [k for k, atom in enumerate(flow) if atom.kind == "line" and atom.tag == "p"]
+
+    def fits(count: int) -> bool:
+        cut = set(body[len(body) - count:])
+        return len(paginate([atom for k, atom in enumerate(flow) if k not in cut], room - PREDICTION_MARGIN)) <= target
+
+    if not body or not fits(len(body)):
+        return 0  # cutting text alone does not do it
+    low, high = 0, len(body)
+    while low < high:
+        middle = (low + high) // 2
+        low, high = (low, middle) if fits(middle) else (middle + 1, high)
+    gate = spilled - int(fit_bounds(style)["max_spill_lines"]) if level else 0
+    return max(low, gate, 1)
 
 
 def line_pitch_px(style: Style) -> float:
@@ -89,31 +176,6 @@ def lines(height_px: float, style: Style) -> int:
 
 
 # --- The laid-out pages (WeasyPrint's private box tree, guarded) ---------------------------
-
-def used_height(page) -> float | None:
-    """From the top of the page's content area to the bottom of its last line (px)."""
-    box = getattr(page, "_page_box", None)
-    if box is None:
-        return None
-    bottoms = [line.position_y + line.height for line in _line_boxes(box)]
-    return max(bottoms, default=box.content_box_y()) - box.content_box_y()
-
-
-def content_height(page) -> float | None:
-    box = getattr(page, "_page_box", None)
-    return getattr(box, "height", None)
-
-
-def _line_boxes(box):
-    for child in getattr(box, "children", ()) or ():
-        kind = type(child).__name__
-        if kind == "MarginBox":
-            continue
-        if kind == "LineBox":
-            yield child
-        else:
-            yield from _line_boxes(child)
-
 
 def find_box(page, element_id: str):
     """The block box of the element with ``element_id`` on the page, or None."""
@@ -129,11 +191,6 @@ def find_box(page, element_id: str):
     return None
 
 
-def box_height(page, element_id: str) -> float | None:
-    box = find_box(page, element_id)
-    return box.margin_height() if box is not None else None
-
-
 def move_to_foot(page, element_id: str) -> bool:
     """Move the element's box down to the foot of the page's content area (版记: GB/T 9704).
     Only downwards, and only a box that is the last thing on the page."""
@@ -146,3 +203,21 @@ def move_to_foot(page, element_id: str) -> bool:
         return False
     box.translate(dy=shift)
     return True
+
+
+def remove_box(page, element_id: str) -> bool:
+    """Take the element's box off the laid-out page (and its anchor); False when not there."""
+    stack = [getattr(page, "_page_box", None)]
+    while stack:
+        box = stack.pop()
+        children = getattr(box, "children", None) if box is not None else None
+        if not children or type(box).__name__ == "MarginBox":
+            continue
+        for child in children:
+            element = getattr(child, "element", None)
+            if element is not None and element.get("id") == element_id and type(child).__name__ == "BlockBox":
+                box.children = [c for c in children if c is not child]
+                getattr(page, "anchors", {}).pop(element_id, None)
+                return True
+        stack.extend(children)
+    return False

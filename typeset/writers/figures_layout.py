@@ -1,24 +1,27 @@
 """Pictures in the print layout: the prepared pixels served to WeasyPrint (RGB, or CMYK with
-the output intent's profile for the print shop), and figure deferral: WeasyPrint has no page
-floats, so a figure that does not fit the rest of a page would leave it empty. The layout is
-redone with the remedies a compositor would use, first that helps first:
+the output intent's profile for the print shop), and figure placement. WeasyPrint has no page
+floats: a figure that does not fit the rest of a page goes whole to the next one and leaves a
+hole. The remedies a compositor would use are weighed on the first layout's measured flow
+(``makeup``: no layout per try), the least change that helps first:
 
-1. scale the figure down (to no less than ``MIN_SCALE`` of its size, never above 450 dpi) so
-   it fits the space left;
-2. move it after the paragraphs that follow it in its article (at most ``MAX_MOVE``), so the
-   text fills the page and the picture goes to the top of the next one.
+1. move the figure after the paragraphs that follow it (at most ``MAX_MOVE``; titles are passed
+   over), so the text fills the page and the picture tops the next one;
+2. scale it down (a group of QR codes as a unit), to no less than ``MIN_SCALE`` of its size and
+   never above ``MAX_DPI``.
 
-A remedy is kept when the first hole (a page other than the last ending more than
-``HOLE_SHARE`` of its type area empty) moves later or shrinks; of all the layouts passed
-through, the one with the least hole in sum wins, so the remedies never make the layout worse.
-They run on the body's first layout; copy fitting and padding then work on the result."""
+A change is kept when it leaves less hole in sum over the pages (other than the last of text)
+and the figure stays within a page of where it was written. The chosen changes are applied to
+the markup together, and the layout is made once more."""
 
 from __future__ import annotations
 
+import bisect
 import re
+from dataclasses import dataclass
 
 from typeset.writers import BuildContext
-from typeset.writers.copyfit import content_height, find_box, line_pitch_px, used_height
+from typeset.writers.makeup import (HOLE_SHARE, Flow, figures_on, fills, first_hole, hole_score, moved, moved_back,
+                                    paginate, scaled)
 
 
 def figure_server(ctx: BuildContext, press: bool):
@@ -42,125 +45,128 @@ def _profile(ctx: BuildContext) -> bytes:
     return icc_profile_bytes(ctx)
 
 
-HOLE_SHARE = 0.2  # a page ending more empty than this (of its type area) has a hole
 MIN_SCALE = 2 / 3  # a figure shrinks to no less than this (300 dpi pictures stay under 450)
-MAX_MOVE = 3  # paragraphs a figure may be moved past
-MAX_TRIES = 8  # layouts spent on remedies, at most
+MAX_DPI = 450
+MAX_MOVE = 4  # paragraphs a figure may be moved past
+SCALES = (0.95, 0.9, 0.85, 0.8, 0.75, 0.7, MIN_SCALE)
 _WIDTH = re.compile(r'style="width: ([0-9.]+)%"')
-_PARAGRAPH = re.compile(r'\s*<p\b[^>]*>.*?</p>')
+_PARAGRAPH = re.compile(r'\s*<p\b[^>]*>.*?</p>', re.S)
 # Passed over without counting: article and section boundaries, titles (a figure may be
 # deferred into the next article, as a compositor floats it to the next page's top).
-_STRUCTURE = re.compile(r'\s*(?:</?(?:article|section)\b[^>]*>|<(h[1-6])\b[^>]*>.*?</\1>)')
+_STRUCTURE = re.compile(r'\s*(?:</?(?:article|section)\b[^>]*>|<(h[1-6])\b[^>]*>.*?</\1>)', re.S)
 
 
-def holes(pages) -> list[float]:
-    """Each page's empty share at its foot, the last page's counted as 0."""
-    shares = []
-    for page in pages[:-1]:
-        used, room = used_height(page), content_height(page)
-        shares.append(max(0.0, 1 - used / room) if used is not None and room else 0.0)
-    return shares + [0.0]
+@dataclass(frozen=True)
+class Edit:
+    """A change to one figure of the markup: moved past ``value`` paragraphs, or scaled by it."""
+
+    kind: str  # "move" or "scale"
+    figure: str
+    value: float
+
+    def __call__(self, html: str) -> str:
+        if self.kind == "move":
+            return moved_markup(html, self.figure, int(self.value))
+        return _scaled(html, self.figure, self.value)
 
 
-def hole_score(pages) -> float:
-    return sum(share - HOLE_SHARE for share in holes(pages) if share > HOLE_SHARE)
+@dataclass(frozen=True)
+class Edits:
+    """Several figures changed together (a page's figures shrunk as a unit)."""
+
+    edits: tuple[Edit, ...]
+
+    @property
+    def figure(self) -> str:
+        return self.edits[0].figure
+
+    def __call__(self, html: str) -> str:
+        for edit in self.edits:
+            html = edit(html)
+        return html
 
 
-def defer_figures(ctx: BuildContext, html: str, document, render):
-    """Remedies for the holes figures leave, one hole at a time: (html, document, edit) where
-    ``edit`` applies the same changes to another copy of the markup (the master)."""
-    figure_ids = {block.id for block in ctx.bulletin.blocks() if block.kind == "figure"}
-    edits: list = []
-    best = (hole_score(document.pages), html, document, [])
-    tries = 0
-    while tries < MAX_TRIES:
-        culprit = _pushed_figure(document.pages, figure_ids)
-        if culprit is None:
-            break
-        index, figure_id = culprit
-        for edit in _remedies(document.pages, index, figure_id, ctx):
-            tries += 1
-            candidate = render(edit(html))
-            if _first_hole(candidate.pages) > _first_hole(document.pages):
-                html, document, edits = edit(html), candidate, [*edits, edit]
-                if hole_score(document.pages) < best[0]:
-                    best = (hole_score(document.pages), html, document, edits)
-                break
-            if tries >= MAX_TRIES:
-                break
-        else:
-            figure_ids.discard(figure_id)  # nothing helped: leave it where it is
-    _, html, document, edits = best
-    return html, document, lambda other: _apply(edits, other)
+def plan_figures(ctx: BuildContext, flow: Flow) -> tuple[list, list[Edit]]:
+    """The better of two plans (``_plan``): closing each hole first, or the least hole in sum."""
+    plans = [_plan(ctx, flow, closing) for closing in (True, False)]
+    return min(plans, key=lambda plan: (hole_score(plan[0], flow.room), len(plan[1])))
 
 
-def _first_hole(pages) -> tuple[int, float]:
-    """Where the first hole is and how small it is (greater is better)."""
-    shares = holes(pages)
-    index = next((k for k, share in enumerate(shares) if share > HOLE_SHARE), len(shares))
-    return index, -(shares[index] if index < len(shares) else 0.0)
-
-
-def _apply(edits, html: str) -> str:
-    for edit in edits:
-        html = edit(html)
-    return html
-
-
-def _pushed_figure(pages, figure_ids: set[str]) -> tuple[int, str] | None:
-    """The first page with a hole whose next page opens with a figure written near its top."""
-    shares = holes(pages)
-    for index, share in enumerate(shares[:-1]):
-        if share <= HOLE_SHARE:
+def _plan(ctx: BuildContext, flow: Flow, closing: bool) -> tuple[list, list[Edit]]:
+    """The changes that fill the holes figures leave, weighed by the compositor on the measured
+    flow (no layout). Page by page: of the changes that fill the hole (its page ends fuller,
+    no earlier page gets a hole), one that closes it first, then the one leaving the least hole
+    in sum (``closing``; otherwise the least hole in sum); a hole it pushes on is met in turn. Of the states passed through, the one with the least hole in sum is returned
+    (the flow with its changes, and the changes): never worse than the flow measured."""
+    atoms, edits, handled = list(flow.atoms), [], set()
+    best = (hole_score(atoms, flow.room), atoms, edits)
+    while (found := first_hole(atoms, flow.room, frozenset(handled))) is not None:
+        page, index = found
+        handled.add(page)
+        before = fills(atoms, flow.room)
+        options = []
+        for order, (edit, candidate) in enumerate(_candidates(ctx, atoms, flow.room, page, index)):
+            after = fills(candidate, flow.room)
+            if _fills(after, before, page) and _near(candidate, flow.room, edit.figure, page + 1):
+                closed = 1 - after[page] <= HOLE_SHARE
+                options.append((closing and not closed, hole_score(candidate, flow.room), order, edit, candidate))
+        if not options:
             continue
-        fresh = [fid for fid in figure_ids if fid in pages[index + 1].anchors and fid not in pages[index].anchors]
-        if fresh:
-            top = min(fresh, key=lambda fid: _top(pages[index + 1], fid))
-            return index + 1, top
-    return None
+        _, score, _, edit, atoms = min(options, key=lambda option: option[:3])
+        edits = [*edits, edit]
+        if score < best[0] - 1e-6:
+            best = (score, atoms, edits)
+    return best[1], best[2]
 
 
-def _top(page, element_id: str) -> float:
-    box = find_box(page, element_id)
-    return box.position_y if box is not None else float("inf")
+def _fills(after: list[float], before: list[float], page: int) -> bool:
+    """The page with the hole ends fuller, and no page before it gets a hole."""
+    if len(after) <= page or after[page] <= before[page] + 1e-3:
+        return False
+    return all(1 - share <= HOLE_SHARE or share >= old for share, old in zip(after[:page], before[:page]))
 
 
-def _remedies(pages, index: int, figure_id: str, ctx: BuildContext):
-    """Scale to fit the hole (when the pictures stay above ``MIN_SCALE``), then move past 1-3 paragraphs."""
-    scale = _fitting_scale(pages, index, figure_id, ctx)
-    if scale is not None:
-        yield lambda html: _scaled(html, figure_id, scale)
-    for count in range(1, MAX_MOVE + 1):
-        yield lambda html, count=count: _moved(html, figure_id, count)
+def _candidates(ctx: BuildContext, atoms, room: float, page: int, index: int):
+    """For a hole on ``page`` before the atom ``index``: a figure there moved past 1-4 of the
+    paragraphs that follow it (the picture keeps its size) or before 1-2 that precede it, then
+    scaled down; a figure on the page itself scaled down to make room."""
+    if atoms[index].kind == "figure":
+        figure = atoms[index].figure
+        for count in range(1, MAX_MOVE + 1):
+            if (candidate := moved(atoms, index, count)) is not None:
+                yield Edit("move", figure, count), candidate
+        for count in (1, 2):
+            if (candidate := moved_back(atoms, index, count)) is not None:
+                yield Edit("move", figure, -count), candidate
+    on_page = figures_on(atoms, room, page)
+    for k in [index] * (atoms[index].kind == "figure") + on_page:
+        lowest = _lowest_scale(ctx, atoms[k].figure)
+        if atoms[k].image > 0:
+            for scale in SCALES:
+                if scale >= lowest:
+                    yield Edit("scale", atoms[k].figure, scale), scaled(atoms, k, scale)
+    if len(on_page) > 1:  # the page's figures shrunk together, each within its own bounds
+        for scale in SCALES:
+            edits = [Edit("scale", atoms[k].figure, max(scale, _lowest_scale(ctx, atoms[k].figure))) for k in on_page]
+            candidate = atoms
+            for k, edit in zip(on_page, edits):
+                candidate = scaled(candidate, k, edit.value)
+            yield Edits(tuple(edits)), candidate
 
 
-def _fitting_scale(pages, index: int, figure_id: str, ctx: BuildContext) -> float | None:
-    page, before = pages[index], pages[index - 1]
-    box, room = find_box(page, figure_id), content_height(before)
-    used, top = used_height(before), getattr(getattr(page, "_page_box", None), "content_box_y", None)
-    images = [p for p in ctx.rendered.figures.pictures(figure_id)]
-    if box is None or room is None or used is None or top is None or not images:
-        return None
-    need = box.position_y + box.margin_height() - top()  # what must move up: the figure and what precedes it
-    image_height = max(_image_height(box), 1.0)
-    scale = 1 - (need - (room - used) + _line(ctx)) / image_height
-    lowest = max(MIN_SCALE, *(min(1.0, p.print_width_px / (p.width_mm / 25.4) / 450) for p in images))
-    return scale if lowest <= scale < 1 else None
+def _near(atoms, room: float, figure_id: str, page: int) -> bool:
+    """The figure stays on the page it was pushed to, or comes back to the one before."""
+    starts = paginate(atoms, room)
+    index = next(k for k, atom in enumerate(atoms) if atom.figure == figure_id)
+    return bisect.bisect_right(starts, index) - 1 <= page
 
 
-def _image_height(box) -> float:
-    heights = [child.height for child in _descendants(box) if type(child).__name__ in ("BlockReplacedBox", "InlineReplacedBox")]
-    return max(heights, default=0.0)
-
-
-def _descendants(box):
-    for child in getattr(box, "children", ()) or ():
-        yield child
-        yield from _descendants(child)
-
-
-def _line(ctx: BuildContext) -> float:
-    return line_pitch_px(ctx.rendered.style)
+def _lowest_scale(ctx: BuildContext, figure_id: str) -> float:
+    """How far the figure's pictures may shrink: to ``MIN_SCALE``, never above ``MAX_DPI``."""
+    images = list(ctx.rendered.figures.pictures(figure_id))
+    if not images:
+        return 1.0
+    return max(MIN_SCALE, *(min(1.0, p.print_width_px / (p.width_mm / 25.4) / MAX_DPI) for p in images))
 
 
 def _element(html: str, figure_id: str) -> tuple[int, int] | None:
@@ -195,12 +201,15 @@ def _scaled(html: str, figure_id: str, scale: float) -> str:
     return html[:start] + part + html[end:]
 
 
-def _moved(html: str, figure_id: str, count: int) -> str:
-    """The figure after the next ``count`` paragraphs (unchanged if fewer follow before the end)."""
+def moved_markup(html: str, figure_id: str, count: int) -> str:
+    """The figure after the next ``count`` paragraphs, or before the ``-count`` that precede it
+    (unchanged if fewer follow before the end, or precede it in its article)."""
     span = _element(html, figure_id)
     if span is None:
         return html
     start, end = span
+    if count < 0:
+        return _moved_back(html, start, end, -count)
     position = end
     for _ in range(count):
         while (passed := _STRUCTURE.match(html, position)) is not None:
@@ -210,3 +219,16 @@ def _moved(html: str, figure_id: str, count: int) -> str:
             return html
         position = match.end()
     return html[:start] + html[end:position].lstrip("\n") + "\n" + html[start:end] + html[position:]
+
+
+_PARAGRAPH_BEFORE = re.compile(r'<p\b[^>]*>(?:(?!<p\b|</p>).)*</p>\s*$', re.S)
+
+
+def _moved_back(html: str, start: int, end: int, count: int) -> str:
+    position = start
+    for _ in range(count):
+        match = _PARAGRAPH_BEFORE.search(html, max(0, position - 20000), position)
+        if match is None:
+            return html
+        position = match.start()
+    return html[:position] + html[start:end] + "\n" + html[position:start].rstrip() + "\n" + html[end:].lstrip("\n")

@@ -3,6 +3,7 @@ archive and the EPUB's page list (where each print page begins)."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,10 +13,11 @@ from typeset.render import render_css
 from typeset.resources import styles_dir, templates_dir
 from typeset.styles import Style
 from typeset.writers import BuildContext
-from typeset.writers.copyfit import (FIT_LEVELS, FitReport, box_height, can_tighten, content_height, fit_bounds,
-                                     fitted_style, line_pitch_px, lines, lines_to_cut, move_to_foot, used_height)
+from typeset.writers.copyfit import (FitReport, can_tighten, find_box, fit_bounds, fitted_style, fitting_level,
+                                     line_pitch_px, lines, lines_to_save, move_to_foot, remove_box)
+from typeset.writers.figures_layout import plan_figures
 from typeset.writers.furniture import running_head_limit, shorten_running_heads
-from typeset.writers.figures_layout import defer_figures
+from typeset.writers.makeup import hole_score, page_heights, paginate, read_flow
 from typeset.writers.glyphs import with_placeholders
 
 LOGGER = logging.getLogger("typeset")
@@ -68,7 +70,10 @@ def _lay_out(ctx: BuildContext, press: bool):
         stylesheets.append(CSS(string=output_intent_css(ctx), url_fetcher=url_fetcher, color_profiles=color_profiles))
     style, paper = ctx.rendered.style, ctx.bulletin.meta.paper
 
-    def render(html: str, level: float = 0.0):
+    def render(html: str, level: float = 0.0, full: bool = True):
+        """One WeasyPrint layout; ``full``: of the body (counted in ``ctx.shared["layouts"]``),
+        not of the colophon's own page or the blank pages."""
+        ctx.shared["layouts"] = ctx.shared.get("layouts", 0) + full
         html = with_overlay(html, overlay_css(style, paper, press, level))
         document = HTML(string=html, base_url=_base_url(ctx), url_fetcher=url_fetcher).render(
             stylesheets=stylesheets, color_profiles=color_profiles)
@@ -108,97 +113,120 @@ COLOPHON_ID = "colophon"
 
 def _paginate(ctx: BuildContext, master: str, render, pad_to: int):
     """Saddle stitching needs a multiple of ``pad_to`` pages, and the colophon (版记) belongs
-    at the foot of the last page (GB/T 9704). The body is laid out first; when it and the
-    colophon run a little over a block of pages, the layout is tightened within the style's
-    bounds (copy fitting). Otherwise blank pages (no folio) go before the colophon, alone on
-    the last page. The colophon's page and the blank pages are tiny documents of their own."""
-    start = master.find(COLOPHON)
-    if pad_to == 1:
-        return _on_last_page(defer_figures(ctx, master, render(master), render)[1], 0, pad_to)
-    body_html = master if start < 0 else master[:start] + master[master.index(COLOPHON_END, start) + len(COLOPHON_END):]
-    body_html, body, edit = defer_figures(ctx, body_html, render(body_html), render)
-    master = edit(master)
-    start = master.find(COLOPHON)
-    back = render(_back_page_html(master, start)) if start >= 0 else None
+    at the foot of the last page (GB/T 9704). The master is laid out once and read as a flow
+    (``makeup``); from that flow alone are decided the figure changes that fill holes and the
+    copy-fitting level that saves a block of pages (when it will succeed). Only then, and only
+    if something changes, is it laid out once more. An issue that still runs over a block gets
+    blank pages (no folio) before the colophon, alone on the last page."""
     style = ctx.rendered.style
-    colophon = box_height(back.pages[0], COLOPHON_ID) if back else 0.0
-    spill = _spill_px(body.pages, pad_to, colophon, style)
-    spilled = max(0, lines(spill, style)) if spill else 0
-    if back is not None and len(body.pages) % pad_to == 0 and (spill is None or spill <= 0):
-        shared = render(master)  # the colophon should fit the last page
-        if len(shared.pages) == len(body.pages):
-            return _on_last_page(shared, 0, pad_to)
-        spilled = max(spilled, 1)  # it did not, by a hair: a line or so to fit
-    if spill is not None and 0 < spilled <= fit_bounds(style)["max_spill_lines"] and can_tighten(style):
-        target = len(body.pages) - len(body.pages) % pad_to or len(body.pages)
-        fitted = _tightened(master, render, target)
-        if fitted is not None:
-            document, level = fitted
-            return _on_last_page(document, spilled, pad_to, level)
-
-    def cut() -> int:
-        return lines_to_cut(spilled, _tight_spill(master, start, body_html, render, len(body.pages), pad_to, style), style)
-
-    return _padded(ctx, render, body, back, pad_to, spilled, cut)
+    document = render(master)
+    flow = read_flow(document.pages)
+    if flow is None or not flow.agrees():
+        return _finish(ctx, render, master, document, Plan(len(document.pages), pad_to), pad_to)
+    atoms, edits = plan_figures(ctx, flow)
+    plan = _fit_plan(atoms, flow.room, style, pad_to)
+    if edits or plan.level:  # one more layout, for figures and fitting together
+        again = render(_apply(edits, master), plan.level)
+        if plan.level and len(again.pages) != plan.target:
+            LOGGER.debug("copy fitting predicted %d pages, got %d", plan.target, len(again.pages))
+            plan = dataclasses.replace(plan, level=0.0)
+        elif hole_total(again.pages) <= hole_total(document.pages) + 1e-6 or plan.level:
+            document = again
+    return _finish(ctx, render, master, document, plan, pad_to)
 
 
-def _spill_px(pages, pad_to: int, colophon: float | None, style: Style) -> float | None:
-    """How far the body and the colophon run over the last full block of ``pad_to`` pages
-    (px; 0 or less: they fit), or None when the pages can't be measured."""
-    count = len(pages)
-    target = count - count % pad_to
-    if not target or colophon is None:
-        return None
-    gap = line_pitch_px(style)  # the colophon's space above it, about a line
-    over = [used_height(page) for page in pages[target:]]
-    if any(height is None for height in over):
-        return None
-    if over:
-        return sum(over) + (colophon + gap if colophon else 0)
-    last_used, last_room = used_height(pages[target - 1]), content_height(pages[target - 1])
-    if last_used is None or last_room is None:
-        return None
-    return (colophon + gap if colophon else 0) - (last_room - last_used)
+@dataclass(frozen=True)
+class Plan:
+    """What the first layout's flow says: ``pages`` as planned, the block's last page
+    (``target``), the lines spilled past it, the fitting level (0: none) and the lines to cut."""
+
+    pages: int
+    pad_to: int
+    spilled: int = 0
+    level: float = 0.0
+    cut: int = 0
+
+    @property
+    def target(self) -> int:
+        return self.pages - self.pages % self.pad_to
 
 
-def _tight_spill(master: str, start: int, body_html: str, render, count: int, pad_to: int, style: Style) -> int | None:
-    """How many lines the body and colophon laid out at the tightest fitting level run over
-    the block of pages the normal layout fills (``count`` pages); None when not measurable."""
-    level = FIT_LEVELS[-1]
-    tight, pages = fitted_style(style, level), render(body_html, level).pages
-    colophon = box_height(render(_back_page_html(master, start), level).pages[0], COLOPHON_ID) if start >= 0 else 0.0
-    if len(pages) < count - count % pad_to:
-        return 0  # ends inside the block before, with room to spare
-    spill = _spill_px(pages, pad_to, colophon, tight)
-    return None if spill is None else max(0, lines(spill, tight))
+def _fit_plan(atoms, room: float, style: Style, pad_to: int) -> Plan:
+    starts = paginate(atoms, room)
+    plan = Plan(len(starts), pad_to)
+    if plan.pages % pad_to == 0 or not plan.target:
+        return plan
+    heights = page_heights(atoms, starts)
+    spilled = max(1, lines(sum(heights[plan.target:]) - (room - heights[plan.target - 1]), style))
+    level = 0.0
+    if spilled <= fit_bounds(style)["max_spill_lines"] and can_tighten(style):
+        level = fitting_level(atoms, room, style, plan.target)
+    cut = lines_to_save(atoms, room, style, plan.target, spilled)  # said only if it comes to padding
+    return Plan(plan.pages, pad_to, spilled, level, cut)
 
 
-def _tightened(master: str, render, target: int):
-    """The first fitting level, gentlest first, whose layout ends on page ``target``, with
-    that level; None when even the tightest runs over (or a level drops a whole page, which
-    would break the block of pages again)."""
-    for level in FIT_LEVELS:
-        document = render(master, level)
-        if len(document.pages) <= target:
-            return (document, level) if len(document.pages) == target else None
-    return None
+def _apply(edits, html: str) -> str:
+    for edit in edits:
+        html = edit(html)
+    return html
 
 
-def _on_last_page(document, spilled: int, pad_to: int, level: float = 0.0):
-    """The colophon shares the last content page: it goes to the page's foot."""
-    if document.pages:
-        move_to_foot(document.pages[-1], COLOPHON_ID)
-    return document, FitReport(len(document.pages), 0, spilled, level, pad_to=pad_to)
+def hole_total(pages) -> float:
+    flow = read_flow(pages)
+    return hole_score(flow.atoms, flow.room) if flow is not None else 0.0
 
 
-def _padded(ctx: BuildContext, render, body, back, pad_to: int, spilled: int, cut):
-    """Blank pages before the colophon's own page; ``cut()`` measures the lines to cut."""
-    after = back.pages if back is not None else []
-    count = -(len(body.pages) + len(after)) % pad_to
-    blank = render(_blank_pages_html(ctx, count)).pages if count else []
-    document = body.copy([*body.pages, *blank, *after]) if (blank or after) else body
-    report = FitReport(len(document.pages), count, spilled, 0.0, cut() if count and spilled else 0, pad_to)
-    return document, report
+def _finish(ctx: BuildContext, render, master: str, document, plan: Plan, pad_to: int):
+    """The colophon at the foot of the last page when the pages fill whole blocks; otherwise
+    taken off the body and given its own last page, blank pages before it."""
+    if len(document.pages) % pad_to == 0:
+        if document.pages:
+            move_to_foot(document.pages[-1], COLOPHON_ID)
+        return document, _report(ctx, document.pages, 0, plan)
+    start = master.find(COLOPHON)
+    pages = list(document.pages)
+    if start >= 0:
+        pages = _without_colophon(pages)
+    after = render(_back_page_html(master, start), full=False).pages if start >= 0 else []
+    count = -(len(pages) + len(after)) % pad_to
+    blank = render(_blank_pages_html(ctx, count), full=False).pages if count else []
+    document = document.copy([*pages, *blank, *after])
+    return document, _report(ctx, document.pages, count, dataclasses.replace(plan, level=0.0))
+
+
+def _without_colophon(pages) -> list:
+    """The body's pages: the colophon's box taken off its page, which goes if nothing else is on it."""
+    for index in range(len(pages) - 1, -1, -1):
+        if remove_box(pages[index], COLOPHON_ID):
+            flow = read_flow([pages[index]])
+            if flow is not None and not flow.atoms:
+                return pages[:index] + pages[index + 1:]
+            return pages
+    return pages
+
+
+def _report(ctx: BuildContext, pages, blank: int, plan: Plan) -> FitReport:
+    style = ctx.rendered.style
+    flow = read_flow(pages)
+    pitch = line_pitch_px(fitted_style(style, plan.level) if plan.level else style)
+    shares = tuple(round(share, 3) for share in flow.fill()) if flow is not None else ()
+    short = _short_pages(pages, flow, pitch) if flow is not None else ()
+    return FitReport(len(pages), blank, plan.spilled, plan.level, plan.cut if blank else 0, plan.pad_to, shares, short)
+
+
+def _short_pages(pages, flow, pitch: float) -> tuple:
+    """(page number, lines, first line's text) of each page holding 4 lines or fewer of text."""
+    found = []
+    heights = page_heights(flow.atoms, flow.starts, flow.pages)
+    for number, (page, height) in enumerate(zip(pages, heights), start=1):
+        count = round(height / pitch)
+        colophon_only = find_box(page, COLOPHON_ID) is not None
+        if 0 < count <= SHORT_PAGE_LINES and not colophon_only:
+            found.append((number, count, _first_line_text(getattr(page, "_page_box", None)).translate(_HINTS).strip()))
+    return tuple(found)
+
+
+SHORT_PAGE_LINES = 4
 
 
 def _back_page_html(master: str, start: int) -> str:
