@@ -51,16 +51,51 @@ def test_picture_lines_become_figures_and_consecutive_ones_a_group():
 
 
 def _source(size, kind="JPEG"):
-    return Source(b"", size, kind, Origin("01.txt", 1), "x", "0" * 24)
+    """A picture with real pixels: a photo (JPEG), a screenshot (PNG) or, square, a QR code."""
+    import hashlib
+
+    from picture_issue import photo, qr_code, screenshot
+
+    buffer = io.BytesIO()
+    if kind == "JPEG":
+        photo(buffer, size, 1)
+    elif size[0] == size[1]:
+        qr_code(buffer, 1, size[0])
+    else:
+        screenshot(buffer, size)
+    data = buffer.getvalue()
+    return Source(data, size, kind, Origin("01.txt", 1), "x", hashlib.sha256(data).hexdigest()[:24])
 
 
 @pytest.mark.parametrize("size, kind, share", [
     ((3000, 2000), "JPEG", 1.0),  # landscape photo: the full measure
-    ((2560, 1440), "PNG", 0.8),  # screenshot: narrower
+    ((2560, 1440), "PNG", 1.0),  # screenshot: wide enough to read (≤ 200 dpi would need 325 mm)
+    ((800, 400), "PNG", 0.8),  # a small drawing: 80%
     ((400, 400), "PNG", 0.4),  # a QR code
 ])
 def test_placement_follows_the_pictures_shape(size, kind, share):
     assert place([_source(size, kind)], MEASURE, HEIGHT)[0].share == share
+
+
+def test_a_dialog_screenshot_prints_its_interface_text_legibly():
+    """Issue 22: a 1,250 × 1,022-px dialog was set 59 mm wide (40%, near-square rule): its text
+    printed at ~1.6 pt. At 200 dpi 14-px interface text prints at 5 pt; the measure allows
+    216 dpi here (4.7 pt), 3.7 times the old size."""
+    dialog, = place([_source((1250, 1022), "PNG")], MEASURE, HEIGHT)
+    assert dialog.width_mm >= 85 and dialog.width_mm == pytest.approx(MEASURE)
+    assert 14 / dialog.dpi * 72 >= 4.5  # 14-px interface text, in points
+    narrow, = place([_source((900, 736), "PNG")], MEASURE, HEIGHT)  # the same dialog, fewer pixels
+    assert narrow.dpi == pytest.approx(200, abs=1) and 14 / narrow.dpi * 72 >= 5.0
+    tall, = place([_source((1000, 3000), "PNG")], MEASURE, HEIGHT)  # a phone screenshot
+    assert tall.dpi <= 200 or tall.height_mm == pytest.approx(0.7 * HEIGHT, abs=0.5)
+
+
+def test_a_coarse_photo_is_placed_at_150_dpi_and_flagged():
+    small, = place([_source((600, 400), "JPEG")], MEASURE, HEIGHT)
+    assert small.dpi == pytest.approx(MIN_DPI, rel=0.01) and small.low_dpi
+    assert small.width_mm == pytest.approx(600 / 150 * 25.4, abs=0.1)
+    fine, = place([_source((3000, 2000), "JPEG")], MEASURE, HEIGHT)
+    assert not fine.low_dpi
 
 
 def test_no_picture_is_taller_than_forty_percent_of_the_type_area():
@@ -71,7 +106,7 @@ def test_no_picture_is_taller_than_forty_percent_of_the_type_area():
 
 
 def test_a_large_screenshot_is_downsampled_into_the_dpi_range():
-    shot, = place([_source((2560, 1440), "PNG")], MEASURE, HEIGHT)
+    shot, = place([_source((4000, 2250), "PNG")], MEASURE, HEIGHT)
     assert shot.dpi > MAX_DPI
     printed_dpi = shot.print_width_px / (shot.width_mm / 25.4)
     assert MIN_DPI <= printed_dpi <= MAX_DPI
@@ -165,7 +200,7 @@ def test_epub_pictures_are_screen_sized_without_exif_with_alt_and_captions(editi
             image = Image.open(io.BytesIO(book.read(name)))
             assert max(image.size) <= 1600 and not image.getexif(), name
     assert len(names) == 11
-    assert '<figure class="figure"' in chapter and 'alt="会长在会上作工作报告"' in chapter
+    assert '<figure class="figure fh' in chapter and 'alt="会长在会上作工作报告"' in chapter
     assert "<figcaption" in chapter
     assert ">visual<" in opf and ">alternativeText<" in opf
 
