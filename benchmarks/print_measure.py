@@ -21,6 +21,7 @@ CLOSING = frozenset("，。、；：？！）］｝】》〉」』〕〗〙〛�
 OPENING = frozenset("（［｛【《〈「『〔〖〘〚“‘")
 PT_PER_MM = 72 / 25.4
 BODY_SIZE = 10.5
+TYPE_AREA_TOP = 25 * PT_PER_MM  # print.css.j2's top margin: running heads sit above it
 
 
 @dataclass
@@ -108,24 +109,22 @@ def loose_gaps(found: list[Row], limit_em: float = 0.75, table_em: float = 8.0) 
     return loose
 
 
-def punctuation_pairs(found: list[Row]) -> tuple[int, list[tuple[int, str, float]]]:
-    """(pairs of full-width marks, those not compressed): the compressed mark of a pair (the
-    first when it is a closing mark, else the second of two opening marks) advances ≤ 0.6 em."""
+def punctuation_pairs(found: list[Row], top: float = 0) -> tuple[int, list[tuple[int, str, float]]]:
+    """(pairs of full-width marks, those not compressed) in rows below ``top``: a pair (closing
+    mark before a mark, or two opening marks) followed by another glyph on its row spans at
+    most 1.6 em from the first mark to that glyph (1.5 em compressed, 2 em not)."""
     pairs, wide = 0, []
     for row in found:
+        if row.baseline < top:
+            continue
         chars = row.chars
-        for i in range(len(chars) - 1):
+        for i in range(len(chars) - 2):
             a, b = chars[i]["text"], chars[i + 1]["text"]
-            if a in CLOSING and (b in CLOSING or b in OPENING):
-                mark, after = chars[i], chars[i + 1]
-            elif a in OPENING and b in OPENING and i + 2 < len(chars):
-                mark, after = chars[i + 1], chars[i + 2]
-            else:
-                continue
-            pairs += 1
-            advance = (after["x0"] - mark["x0"]) / mark["size"]
-            if advance > 0.6:
-                wide.append((row.page, a + b, round(advance, 2)))
+            if (a in CLOSING and (b in CLOSING or b in OPENING)) or (a in OPENING and b in OPENING):
+                pairs += 1
+                span = (chars[i + 2]["x0"] - chars[i]["x0"]) / chars[i]["size"]
+                if span > 1.75:
+                    wide.append((row.page, a + b, round(span, 2)))
     return pairs, wide
 
 
@@ -171,7 +170,8 @@ def images(pdf_path: Path) -> list[dict]:
 def measure(pdf_path: Path) -> dict:
     found = rows(pdf_path)
     pitch = pitch_of(found)
-    pairs, wide = punctuation_pairs(found)
+    pairs, wide = punctuation_pairs(found, TYPE_AREA_TOP)
+    head_pairs, head_wide = punctuation_pairs([r for r in found if r.baseline < TYPE_AREA_TOP])
     return {
         "pitch": pitch,
         "off-pitch steps": len(off_pitch_steps(found, pitch)),
@@ -180,6 +180,7 @@ def measure(pdf_path: Path) -> dict:
         "gaps > 0.5 em": len(loose_gaps(found, 0.5)),
         "punctuation pairs": pairs,
         "pairs not compressed": len(wide),
+        "running-head pairs not compressed": len(head_wide),
         "narrow 楷 quotes": narrow_kai_quotes(found),
         "staggered caption rows": sum(1 for g in caption_rows(found) if len(g) > 1),
         "images": images(pdf_path),

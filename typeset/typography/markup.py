@@ -119,20 +119,22 @@ def _last_glue(text: str) -> set[int]:
     return set(range(before + 1, last + 1))
 
 
-def cjk(text: str, last: bool = False, joiners: bool = True, latin_gap: bool = False) -> Markup:
+def cjk(text: str, last: bool = False, joiners: bool = True, latin_gap: bool = False, after: str = "") -> Markup:
     """``text`` escaped for HTML, with compression spans and word joiners.
 
     ``last``: the run ends its paragraph (the no-lone-character glue applies).
     ``joiners``: False for reflowable outputs (EPUB), whose text must search and copy
     exactly as written; only the compression spans are added there.
     ``latin_gap``: a quarter-em gap between Han characters and Latin words (clreq), as
-    padding on a span, never a character; digits stay tight (GB practice: 2014年)."""
+    padding on a span, never a character; digits stay tight (GB practice: 2014年).
+    ``after``: the text that follows the run in another element (a news item's number before
+    its title): a last mark that pairs with its first character is compressed too."""
     if not text:
         return Markup("")
     text = str(text)
     if latin_gap and _LATIN_WORD.search(text):
         return _with_latin_gaps(text, last, joiners)
-    halted = halt_marks(text)
+    halted = {i for i in halt_marks(text + str(after)[:1]) if i < len(text)}
     joined = joins(text, last) if joiners else set()
     breaks = break_points(text) if joiners else set()
     if not halted and not joined and not breaks:
