@@ -310,3 +310,61 @@ def test_a_missing_picture_is_not_offered_force(tmp_path):
     with pytest.raises(CheckFailed) as failed:
         build(folder, tmp_path / "out", ["html"])
     assert "--force 也不能跳过" in failed.value.message and "或加 --force" not in failed.value.message
+
+
+# --------------------------------------------------------------------------
+# Issue 22: line art lossless, black line art on the black plate, rows of a group aligned
+# --------------------------------------------------------------------------
+
+def _pdf_images(pdf_path):
+    from pypdf import PdfReader
+
+    found = {}  # pages share their resources: each image object once
+    for page in PdfReader(pdf_path).pages:
+        for ref in (page["/Resources"].get("/XObject") or {}).values():
+            obj = ref.get_object()
+            if obj.get("/Subtype") == "/Image":
+                found[ref.idnum] = (str(obj.get("/Filter")), str(obj.get("/ColorSpace")), int(obj["/Width"]))
+    return list(found.values())
+
+
+def test_line_art_is_stored_lossless_and_photos_as_jpeg(editions):
+    """Before: screenshots and PNG QR codes re-encoded as JPEG (artifacts on text and modules)."""
+    images = _pdf_images(editions.files["pdf"])
+    filters = sorted(f for f, _, _ in images)
+    # 7 photos (JPEG, HEIC, WebP); a screenshot and 3 QR codes
+    assert filters == ["/DCTDecode"] * 7 + ["/FlateDecode"] * 4
+    qr_codes = [i for i in images if i[2] <= 410]
+    assert {space for _, space, _ in qr_codes} == {"/DeviceGray"}
+
+
+def test_black_line_art_prints_on_the_black_plate_only(issue, tmp_path):
+    result = build_clean(issue, tmp_path, ["pdf"], press=True)
+    images = _pdf_images(result.files["pdf"])
+    qr_codes = [i for i in images if i[2] <= 410]
+    assert len(qr_codes) == 3 and {(f, s) for f, s, _ in qr_codes} == {("/FlateDecode", "/DeviceGray")}
+    assert "/DeviceRGB" not in {s for _, s, _ in images}
+
+
+def test_pictures_of_a_row_share_a_bottom_edge_and_captions_a_baseline(tmp_path):
+    """Before: in a group of QR codes the taller one pushed its caption 32 pt below the others."""
+    import pdfplumber
+
+    from picture_issue import qr_code, screenshot
+
+    folder = tmp_path / "issue"
+    (folder / "imgs").mkdir(parents=True)
+    qr_code(folder / "imgs" / "a.png", 1)
+    qr_code(folder / "imgs" / "b.png", 2)
+    screenshot(folder / "imgs" / "tall.png", (410, 560))
+    (folder / "issue.toml").write_text('title = "会刊"\nyear = 2026\nnumber = 2\ndate = 2026-02-01\npublisher = "秘书处"\n',
+                                       encoding="utf-8")
+    (folder / "01-群.txt").write_text("☆ 加入我们\n请扫码。\n【图】imgs/a.png 微信群\n【图】imgs/tall.png 公众号海报\n"
+                                      "【图】imgs/b.png QQ 群\n", encoding="utf-8")
+    result = build_clean(folder, tmp_path / "out", ["pdf"])
+    with pdfplumber.open(result.files["pdf"]) as pdf:
+        page = next(p for p in pdf.pages if p.images)
+        bottoms = {round(image["bottom"], 1) for image in page.images}
+        captions = {round(c["top"], 1) for c in page.chars if "WenKai" in c["fontname"] and c["text"] not in " \u2060"}
+    assert len(page.images) == 3 and len(bottoms) == 1
+    assert len(captions) == 1
