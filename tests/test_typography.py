@@ -520,3 +520,47 @@ def test_heading_levels_never_skip_from_word(tmp_path):
     document.save(folder / "01-动态.docx")
     headings = [b for b in load(folder).bulletin.blocks() if b.kind == "heading"]
     assert headings and {b.level for b in headings} == {1}
+
+
+# --------------------------------------------------------------------------
+# Issue 22: addresses and commands in the Latin face, breaking only where an address may
+# --------------------------------------------------------------------------
+
+def test_addresses_break_only_after_their_separators():
+    from typeset.typography.markup import BREAK
+
+    out = str(cjk("获取：https://aosc.io/zh-cn/downloads。", last=True))
+    url = re.search(r'<span class="url">(.*?)</span>', out).group(1)
+    assert url.replace(BREAK, "").replace(WJ, "") == "https://aosc.io/zh-cn/downloads"
+    assert [url[i - 1] for i, ch in enumerate(url) if ch == BREAK] == list(".//")
+    assert "-" + WJ in url  # never a line ending in a hyphen that reads as added
+    assert out.endswith("</span>。")
+    mail = str(cjk("来信请寄 info@example.org。", last=True))
+    assert f'<span class="url">info@example.{BREAK}org</span>' in mail
+    assert BREAK not in str(cjk("见 https://a.cn/x。", joiners=False))  # EPUB: exact text
+
+
+def test_a_command_line_is_set_whole_in_the_latin_face():
+    assert cjk("oma install aosc-community-wallpapers", last=True) == \
+        '<span class="code">oma install aosc-community-wallpapers</span>'
+    assert "code" not in cjk("AOSC OS 发布", last=True)
+
+
+def test_addresses_print_in_the_latin_face_and_copy_exactly(tmp_path):
+    import pdfplumber
+
+    from conftest import build_clean
+
+    url = "https://github.com/AOSC-Dev/aosc-os-abbs/blob/stable/app-utils/mediawriter/spec"
+    source = tmp_path / "01.txt"
+    source.write_text("☆ 下载\n" + ("前往我社下载页面即可获取安装工具，地址是" + url + "，欢迎试用并反馈问题。") * 2
+                      + "\noma install aosc-community-wallpapers-extras-2023\n", encoding="utf-8")
+    pdf = build_clean(source, tmp_path / "out", ["pdf"]).files["pdf"]
+    with pdfplumber.open(pdf) as document:
+        fonts = {c["fontname"].split("+")[-1] for p in document.pages for c in p.chars if c["text"] in "/:"}
+    assert fonts == {"DejaVu-Sans-Mono"}
+    text = tm.stripped(tm.pdftotext(pdf))
+    assert text.count(url) == 2 and "oma install" in tm.pdftotext(pdf)
+    rows = pm.rows(pdf)
+    assert pm.loose_gaps(rows, 0.5) == []
+    assert not any(r.text.endswith("-") for r in rows)
