@@ -106,12 +106,25 @@ def test_analyse_finds_opportunities_with_byte_offsets():
     runs, length = justify.analyse("中文 ab’s，x“引”")
     assert length == len("中文 ab’s，x“引”".encode())
     assert [(cls, count) for _, _, cls, count in runs] == [
-        (justify.CJK, 2), (justify.SPACE, 1), (justify.CJK, 1), (justify.CJK, 3)]
+        (justify.CJK, 2), (justify.SPACE, 1), (justify.LATIN, 2), (justify.LATIN, 1), (justify.CJK, 1),
+        (justify.LATIN, 1), (justify.CJK, 3)]
     assert runs[0][:2] == (0, 6) and runs[1][:2] == (6, 7)
-    # Dashes, ellipses, digits and Latin letters are not opportunities.
-    assert justify.weights("——……2014abc") == (0, 0, justify.NONE, justify.NONE)
+    # Dashes and ellipses are no opportunities; digits and Latin letters only the last resort.
+    assert justify.weights("——……2014abc") == (0, 0, justify.NONE, justify.LATIN)
+    assert justify.latin_letters("——……2014abc") == 7
     # A combining mark belongs to its base character.
     assert justify.weights("中\ufe00文") == (2, 0, justify.CJK, justify.CJK)
+
+
+def test_stretch_goes_to_characters_then_spaces_then_letters():
+    size = 10.0
+    assert justify.stretches(2.0, 40, 0, 0, size) == (0.05, 0.05, 0.0)  # within the CJK cap
+    cjk, space, latin = justify.stretches(25.0, 20, 2, 30, size)  # a Latin-heavy line, 2 spaces
+    assert (cjk, space) == (pytest.approx(0.9), pytest.approx(2.0)) and latin == pytest.approx(3 / 30)
+    assert 20 * cjk + 2 * space + 30 * latin == pytest.approx(25.0)
+    cjk, space, latin = justify.stretches(60.0, 20, 2, 30, size)  # still short: the spaces take the rest
+    assert latin == pytest.approx(0.6) and space == pytest.approx((60 - 18 - 18) / 2)
+    assert justify.stretches(25.0, 20, 0, 30, size)[2] == pytest.approx(7 / 30)  # no spaces: letters
 
 
 def test_split_spacing_follows_pango():
