@@ -368,3 +368,16 @@ def test_pictures_of_a_row_share_a_bottom_edge_and_captions_a_baseline(tmp_path)
         captions = {round(c["top"], 1) for c in page.chars if "WenKai" in c["fontname"] and c["text"] not in " \u2060"}
     assert len(page.images) == 3 and len(bottoms) == 1
     assert len(captions) == 1
+
+
+def test_a_scaled_figure_keeps_a_whole_number_of_lines():
+    """The print layout shrinks a figure to fit a page: its frame (rounded up to whole lines by
+    the print CSS) shrinks with its pictures, captions keep their height."""
+    from typeset.figures.plan import Frame, refit_frame
+
+    frame = Frame(280.5, 19.65, (0.0,))
+    assert frame.height_pt == 301
+    html = '<figure class="figure fh301" id="b5" data-frame="280.5 19.65"><img style="width: 80%"/></figure>'
+    assert refit_frame(html, 0.8).startswith('<figure class="figure fh245" id="b5" data-frame="224.40 19.65">')
+    group = '<div class="figure group fh301" id="b7" data-frame="280.5 19.65" role="group">'
+    assert 'class="figure group fh160"' in refit_frame(group, 0.5)

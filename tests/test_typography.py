@@ -577,3 +577,22 @@ def test_addresses_print_in_the_latin_face_and_copy_exactly(tmp_path):
     rows = pm.rows(pdf)
     assert pm.loose_gaps(rows, 0.5) == []
     assert not any(r.text.endswith("-") for r in rows)
+
+
+@pytest.mark.parametrize("line_end", ["half", "full"])
+def test_a_line_end_mark_hangs_its_blank_half_when_the_style_says_so(tmp_path, line_end):
+    """clreq line adjustment: with line_end = "half" the ink of a line-ending ，。 is flush with
+    the other lines (its blank half past the edge); "full" keeps the blank inside."""
+    from weasyprint import HTML
+
+    justify.install()
+    css = SMALL_CSS + f"body {{ --line-end: {line_end}; }}"
+    text = "会员单位认真贯彻落实会议精神结合实际，" * 8  # 19 characters: line 1 (38 em) ends in ，
+    HTML(string=f'<html lang="zh-CN"><style>{css}</style><body><p>{cjk(text, last=True)}</p></body></html>').write_pdf(
+        tmp_path / "end.pdf")
+    ends = [row for row in small_lines(tmp_path / "end.pdf")[:-1] if row[-1]["text"] == "，"]
+    assert ends
+    for row in ends:
+        ink_edge = row[-1]["x0"] + 10.5 / 2  # a comma's ink lies in its left half
+        expected = LEFT + MEASURE if line_end == "half" else LEFT + MEASURE - 10.5 / 2
+        assert ink_edge == pytest.approx(expected, abs=0.3)

@@ -21,6 +21,7 @@ each picture that puts the pictures of a row on one bottom edge (captions on one
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 from typeset.figures.decode import Source, read_source
@@ -125,11 +126,31 @@ def place(sources: list[Source], measure: float, height: float) -> list[Placed]:
 class Frame:
     """What a figure's print block needs for the baseline grid: ``height_pt``, the content's
     height (pictures, captions, gaps between rows), and for each picture the space above it
-    as a percentage of the measure (padding-top percentages refer to the width), which puts
-    the pictures of a row on one bottom edge."""
+    as a percentage of its own width (a margin's percentage refers to the width of the
+    picture's box, so it scales with the picture), which puts the pictures of a row on one
+    bottom edge."""
 
-    height_pt: int
+    image_pt: float  # the pictures' part of the height (rows' tallest pictures)
+    caption_pt: float  # the captions' part
     pads: tuple[float, ...]
+
+    @property
+    def height_pt(self) -> int:
+        return math.ceil(round(self.image_pt + self.caption_pt, 3))
+
+
+_FRAME = re.compile(r'class="figure( group)? fh\d+" (id="[^"]*") data-frame="([0-9.]+) ([0-9.]+)"')
+
+
+def refit_frame(html: str, scale: float) -> str:
+    """A figure's HTML (from its opening tag) whose pictures were scaled by ``scale``, with the
+    content height the print CSS rounds to whole lines (``fh<pt>``) scaled to match. The print
+    layout calls this when it shrinks a figure to fit a page (writers/figures_layout.py)."""
+    def refit(match: re.Match) -> str:
+        image, caption = float(match.group(3)) * scale, float(match.group(4))
+        return (f'class="figure{match.group(1) or ""} fh{math.ceil(round(image + caption, 3))}" {match.group(2)} '
+                f'data-frame="{image:.2f} {caption:.2f}"')
+    return _FRAME.sub(refit, html, count=1)
 
 
 def caption_lines(caption: str, width_pt: float) -> int:
@@ -142,14 +163,15 @@ def caption_lines(caption: str, width_pt: float) -> int:
 
 def frame(captions: list[str], placed: list[Placed], measure_pt: float) -> Frame:
     rows = [range(start, min(start + GROUP_ROW, len(placed))) for start in range(0, len(placed), GROUP_ROW)]
-    height, pads = 0.0, [0.0] * len(placed)
+    image, caption, pads = 0.0, 0.0, [0.0] * len(placed)
     for row in rows:
         tallest = max(placed[i].height_mm for i in row)
         lines = max(caption_lines(captions[i], placed[i].width_mm * PT_PER_MM) for i in row)
         for i in row:
-            pads[i] = round((tallest - placed[i].height_mm) * PT_PER_MM / measure_pt * 100, 3)
-        height += tallest * PT_PER_MM + (lines * CAPTION_LEADING_PT + CAPTION_GAP_PT if lines else 0)
-    return Frame(math.ceil(height), tuple(pads))
+            pads[i] = round((tallest - placed[i].height_mm) / placed[i].width_mm * 100, 3)
+        image += tallest * PT_PER_MM
+        caption += lines * CAPTION_LEADING_PT + CAPTION_GAP_PT if lines else 0
+    return Frame(round(image, 2), round(caption, 2), tuple(pads))
 
 
 @dataclass

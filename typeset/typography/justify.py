@@ -34,6 +34,11 @@ The PDF writer rounds each glyph position adjustment down to a whole 1/1000 em
 ~0.4 pt short.  :func:`install` also rebuilds ``draw_first_line`` from its own
 source with that single expression replaced by a value rounded to 1/100000 em.
 
+Line-end adjustment (clreq 行尾点号): with ``--line-end: half`` on the paragraph
+(``[type] line_end`` in style.toml), a justified line ending in a full-width closing or
+middle mark is stretched to the measure plus half an em, so that the mark's blank half hangs
+past the right edge and its ink ends flush with the other lines.
+
 Everything is checked against the WeasyPrint and Pango versions this was
 written for: :func:`install` refuses any other WeasyPrint release.
 """
@@ -307,14 +312,42 @@ def stretches(extra: float, cjk: float, spaces: float, latin: float, size: float
     return stretch, space, letters
 
 
+#: Full-width marks with a blank right half (closing and middle marks, Chinese style).
+LINE_END_MARKS = frozenset("，。、；：？！）］｝】》〉」』〕〗〙〛”’")
+_INVISIBLE = "\u2060\u200b"
+
+
+def line_end_setting(style) -> str:
+    """The ``--line-end`` custom property (``half`` or ``full``; print.css.j2 sets it from the
+    style's ``[type] line_end``)."""
+    try:
+        value = style["__line_end"]
+    except KeyError:
+        return "full"
+    token = value[0] if value else None
+    return getattr(token, "value", "full")
+
+
+def _hangs(line, boxes) -> bool:
+    """The line ends with a full-width mark whose blank half the style trims (hangs)."""
+    if line_end_setting(line.style) != "half":
+        return False
+    texts = [leaf.text for leaf in _leaves(line, boxes) if isinstance(leaf, boxes.TextBox) and leaf.text]
+    last = texts[-1].rstrip(_INVISIBLE) if texts else ""
+    return bool(last) and last[-1] in LINE_END_MARKS
+
+
 def _make_justify_line(stock_justify_line):
     from weasyprint.formatting_structure import boxes
 
     layout_class = _make_layout_class()
 
     def justify_line(context, line, extra_width):
-        """Spread ``extra_width`` between the characters and spaces of ``line``."""
+        """Spread ``extra_width`` between the characters and spaces of ``line`` (plus the blank
+        half of a full-width mark ending it, when the style hangs it: ``--line-end: half``)."""
         weights = _opportunities(line, boxes)
+        if weights is not None and weights[0] > 0 and _hangs(line, boxes):
+            extra_width += line.style["font_size"] / 2
         if weights is None or extra_width <= 0 or sum(weights) <= 0 or weights[0] <= 0:
             # Right-to-left, nothing to stretch, or no CJK: WeasyPrint's own way.
             with _LOCK:
@@ -329,6 +362,22 @@ def _make_justify_line(stock_justify_line):
 
     justify_line.stock = stock_justify_line
     return justify_line
+
+
+def _make_text_align(stock_text_align, inline):
+    """``text_align`` that also justifies a line filling the measure exactly when it ends in a
+    mark to hang (WeasyPrint leaves a full line alone)."""
+    from weasyprint.formatting_structure import boxes
+
+    def text_align(context, line, available_width, last):
+        if (not last and line.width >= available_width and line.style["text_align_all"] == "justify"
+                and _hangs(line, boxes)):
+            inline.justify_line(context, line, available_width - line.width)
+            return 0
+        return stock_text_align(context, line, available_width, last)
+
+    text_align.stock = stock_text_align
+    return text_align
 
 
 # --------------------------------------------------------------------------
@@ -384,9 +433,12 @@ def install() -> None:
 
         precise = _precise_draw_first_line(draw_text)
         justify_line = _make_justify_line(inline.justify_line)
+        text_align = _make_text_align(inline.text_align, inline)
         _ORIGINALS["justify_line"] = inline.justify_line
+        _ORIGINALS["text_align"] = inline.text_align
         _ORIGINALS["draw_first_line"] = draw_text.draw_first_line
         inline.justify_line = justify_line
+        inline.text_align = text_align
         draw_text.draw_first_line = precise
 
 
@@ -399,6 +451,7 @@ def uninstall() -> None:
         from weasyprint.layout import inline
 
         inline.justify_line = _ORIGINALS.pop("justify_line")
+        inline.text_align = _ORIGINALS.pop("text_align")
         draw_text.draw_first_line = _ORIGINALS.pop("draw_first_line")
 
 
