@@ -158,15 +158,18 @@ def body_lines(pdf_path: Path, size: float = 10.5) -> list[Line]:
     return lines
 
 
-def analyse(pdf_path: Path, paper: str = "A4", tolerance: float = 0.5) -> Report:
+def analyse(pdf_path: Path, paper: str = "A4", tolerance: float = 0.5, line_end: str | None = None) -> Report:
     """Check every body line of the PDF against the Chinese line rules.
 
     A line is *continued* when the next body line starts at the column's left
     edge (paragraphs start with a 2 em indent); it must end within
-    ``tolerance`` of the column's right edge (½ em more after a line-end mark)."""
+    ``tolerance`` of the column's right edge: a line-end mark's ink too (its blank half
+    hangs past the edge, ``line_end = "half"``), or its blank half inside (``"full"``)."""
     from typeset.styles import load_style
 
-    geo = load_style("default").geometry(paper)
+    style = load_style("default")
+    geo = style.geometry(paper)
+    line_end = line_end or style.type.get("line_end", "half")
     measure = geo["measure_pt"]
     lines = body_lines(pdf_path)
     report = Report(lines=len(lines))
@@ -188,8 +191,10 @@ def analyse(pdf_path: Path, paper: str = "A4", tolerance: float = 0.5) -> Report
                      and _adjacent(line, following, lines, pitch))
         if continued:
             report.continued += 1
-            allowed = tolerance + (em / 2 if line.text[-1] in LINE_END_MARKS else 0)
-            shortfall = right - line.x1
+            mark = line.text[-1] in LINE_END_MARKS
+            allowed = tolerance + (em / 2 if mark and line_end == "full" else 0)
+            # A hung mark (line_end = "half") ends its advance half an em past the measure.
+            shortfall = right - line.x1 + (em / 2 if mark and line_end == "half" else 0)
             report.shortfalls.append(max(shortfall, 0))
             if shortfall > allowed or shortfall < -tolerance:
                 report.ragged.append((line, round(shortfall, 2)))

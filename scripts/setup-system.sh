@@ -9,6 +9,7 @@ PACKAGES=(
   fonts-noto-cjk          # Noto Serif/Sans CJK SC: 宋 body, 黑 headings
   fonts-lxgw-wenkai       # LXGW WenKai: 楷 lead sentences
   fonts-symbola           # Symbola: fallback for emoji and symbols the CJK fonts lack (vector, black)
+  fonts-dejavu-core       # DejaVu Sans Mono: web addresses and command lines
   libpango-1.0-0 libpangoft2-1.0-0   # WeasyPrint's text layout
   libharfbuzz-subset0     # fast, reproducible font subsetting (25x slower without)
   poppler-utils           # pdftotext, pdffonts, pdftoppm for tests and checks

@@ -39,7 +39,7 @@ def test_every_font_family_names_the_role_font(sample_html_build):
     html = sample_html_build.files["html"].read_text(encoding="utf-8")
     families = re.findall(r"font-family:\s*([^;]+);", html)
     assert families
-    role_fonts = ('"Noto Serif CJK SC"', '"Noto Sans CJK SC"', '"LXGW WenKai"')
+    role_fonts = ('"Noto Serif CJK SC"', '"Noto Sans CJK SC"', '"LXGW WenKai"', '"DejaVu Sans Mono"')
     assert all(any(f.strip().startswith(r) for r in role_fonts) for f in families), families
     assert all(font in html for font in role_fonts)
 

@@ -51,16 +51,51 @@ def test_picture_lines_become_figures_and_consecutive_ones_a_group():
 
 
 def _source(size, kind="JPEG"):
-    return Source(b"", size, kind, Origin("01.txt", 1), "x", "0" * 24)
+    """A picture with real pixels: a photo (JPEG), a screenshot (PNG) or, square, a QR code."""
+    import hashlib
+
+    from picture_issue import photo, qr_code, screenshot
+
+    buffer = io.BytesIO()
+    if kind == "JPEG":
+        photo(buffer, size, 1)
+    elif size[0] == size[1]:
+        qr_code(buffer, 1, size[0])
+    else:
+        screenshot(buffer, size)
+    data = buffer.getvalue()
+    return Source(data, size, kind, Origin("01.txt", 1), "x", hashlib.sha256(data).hexdigest()[:24])
 
 
 @pytest.mark.parametrize("size, kind, share", [
     ((3000, 2000), "JPEG", 1.0),  # landscape photo: the full measure
-    ((2560, 1440), "PNG", 0.8),  # screenshot: narrower
+    ((2560, 1440), "PNG", 1.0),  # screenshot: wide enough to read (≤ 200 dpi would need 325 mm)
+    ((800, 400), "PNG", 0.8),  # a small drawing: 80%
     ((400, 400), "PNG", 0.4),  # a QR code
 ])
 def test_placement_follows_the_pictures_shape(size, kind, share):
     assert place([_source(size, kind)], MEASURE, HEIGHT)[0].share == share
+
+
+def test_a_dialog_screenshot_prints_its_interface_text_legibly():
+    """Issue 22: a 1,250 × 1,022-px dialog was set 59 mm wide (40%, near-square rule): its text
+    printed at ~1.6 pt. At 200 dpi 14-px interface text prints at 5 pt; the measure allows
+    216 dpi here (4.7 pt), 3.7 times the old size."""
+    dialog, = place([_source((1250, 1022), "PNG")], MEASURE, HEIGHT)
+    assert dialog.width_mm >= 85 and dialog.width_mm == pytest.approx(MEASURE)
+    assert 14 / dialog.dpi * 72 >= 4.5  # 14-px interface text, in points
+    narrow, = place([_source((900, 736), "PNG")], MEASURE, HEIGHT)  # the same dialog, fewer pixels
+    assert narrow.dpi == pytest.approx(200, abs=1) and 14 / narrow.dpi * 72 >= 5.0
+    tall, = place([_source((1000, 3000), "PNG")], MEASURE, HEIGHT)  # a phone screenshot
+    assert tall.dpi <= 200 or tall.height_mm == pytest.approx(0.7 * HEIGHT, abs=0.5)
+
+
+def test_a_coarse_photo_is_placed_at_150_dpi_and_flagged():
+    small, = place([_source((600, 400), "JPEG")], MEASURE, HEIGHT)
+    assert small.dpi == pytest.approx(MIN_DPI, rel=0.01) and small.low_dpi
+    assert small.width_mm == pytest.approx(600 / 150 * 25.4, abs=0.1)
+    fine, = place([_source((3000, 2000), "JPEG")], MEASURE, HEIGHT)
+    assert not fine.low_dpi
 
 
 def test_no_picture_is_taller_than_forty_percent_of_the_type_area():
@@ -71,7 +106,7 @@ def test_no_picture_is_taller_than_forty_percent_of_the_type_area():
 
 
 def test_a_large_screenshot_is_downsampled_into_the_dpi_range():
-    shot, = place([_source((2560, 1440), "PNG")], MEASURE, HEIGHT)
+    shot, = place([_source((4000, 2250), "PNG")], MEASURE, HEIGHT)
     assert shot.dpi > MAX_DPI
     printed_dpi = shot.print_width_px / (shot.width_mm / 25.4)
     assert MIN_DPI <= printed_dpi <= MAX_DPI
@@ -165,7 +200,7 @@ def test_epub_pictures_are_screen_sized_without_exif_with_alt_and_captions(editi
             image = Image.open(io.BytesIO(book.read(name)))
             assert max(image.size) <= 1600 and not image.getexif(), name
     assert len(names) == 11
-    assert '<figure class="figure"' in chapter and 'alt="会长在会上作工作报告"' in chapter
+    assert '<figure class="figure fh' in chapter and 'alt="会长在会上作工作报告"' in chapter
     assert "<figcaption" in chapter
     assert ">visual<" in opf and ">alternativeText<" in opf
 
@@ -278,3 +313,74 @@ def test_a_missing_picture_is_not_offered_force(tmp_path):
     with pytest.raises(CheckFailed) as failed:
         build(folder, tmp_path / "out", ["html"])
     assert "--force 也不能跳过" in failed.value.message and "或加 --force" not in failed.value.message
+
+
+# --------------------------------------------------------------------------
+# Issue 22: line art lossless, black line art on the black plate, rows of a group aligned
+# --------------------------------------------------------------------------
+
+def _pdf_images(pdf_path):
+    from pypdf import PdfReader
+
+    found = {}  # pages share their resources: each image object once
+    for page in PdfReader(pdf_path).pages:
+        for ref in (page["/Resources"].get("/XObject") or {}).values():
+            obj = ref.get_object()
+            if obj.get("/Subtype") == "/Image":
+                found[ref.idnum] = (str(obj.get("/Filter")), str(obj.get("/ColorSpace")), int(obj["/Width"]))
+    return list(found.values())
+
+
+def test_line_art_is_stored_lossless_and_photos_as_jpeg(editions):
+    """Before: screenshots and PNG QR codes re-encoded as JPEG (artifacts on text and modules)."""
+    images = _pdf_images(editions.files["pdf"])
+    filters = sorted(f for f, _, _ in images)
+    # 7 photos (JPEG, HEIC, WebP); a screenshot and 3 QR codes
+    assert filters == ["/DCTDecode"] * 7 + ["/FlateDecode"] * 4
+    qr_codes = [i for i in images if i[2] <= 410]
+    assert {space for _, space, _ in qr_codes} == {"/DeviceGray"}
+
+
+def test_black_line_art_prints_on_the_black_plate_only(issue, tmp_path):
+    result = build_clean(issue, tmp_path, ["pdf"], press=True)
+    images = _pdf_images(result.files["pdf"])
+    qr_codes = [i for i in images if i[2] <= 410]
+    assert len(qr_codes) == 3 and {(f, s) for f, s, _ in qr_codes} == {("/FlateDecode", "/DeviceGray")}
+    assert "/DeviceRGB" not in {s for _, s, _ in images}
+
+
+def test_pictures_of_a_row_share_a_bottom_edge_and_captions_a_baseline(tmp_path):
+    """Before: in a group of QR codes the taller one pushed its caption 32 pt below the others."""
+    import pdfplumber
+
+    from picture_issue import qr_code, screenshot
+
+    folder = tmp_path / "issue"
+    (folder / "imgs").mkdir(parents=True)
+    qr_code(folder / "imgs" / "a.png", 1)
+    qr_code(folder / "imgs" / "b.png", 2)
+    screenshot(folder / "imgs" / "tall.png", (410, 560))
+    (folder / "issue.toml").write_text('title = "会刊"\nyear = 2026\nnumber = 2\ndate = 2026-02-01\npublisher = "秘书处"\n',
+                                       encoding="utf-8")
+    (folder / "01-群.txt").write_text("☆ 加入我们\n请扫码。\n【图】imgs/a.png 微信群\n【图】imgs/tall.png 公众号海报\n"
+                                      "【图】imgs/b.png QQ 群\n", encoding="utf-8")
+    result = build_clean(folder, tmp_path / "out", ["pdf"])
+    with pdfplumber.open(result.files["pdf"]) as pdf:
+        page = next(p for p in pdf.pages if p.images)
+        bottoms = {round(image["bottom"], 1) for image in page.images}
+        captions = {round(c["top"], 1) for c in page.chars if "WenKai" in c["fontname"] and c["text"] not in " \u2060"}
+    assert len(page.images) == 3 and len(bottoms) == 1
+    assert len(captions) == 1
+
+
+def test_a_scaled_figure_keeps_a_whole_number_of_lines():
+    """The print layout shrinks a figure to fit a page: its frame (rounded up to whole lines by
+    the print CSS) shrinks with its pictures, captions keep their height."""
+    from typeset.figures.plan import Frame, refit_frame
+
+    frame = Frame(280.5, 19.65, (0.0,))
+    assert frame.height_pt == 301
+    html = '<figure class="figure fh301" id="b5" data-frame="280.5 19.65"><img style="width: 80%"/></figure>'
+    assert refit_frame(html, 0.8).startswith('<figure class="figure fh245" id="b5" data-frame="224.40 19.65">')
+    group = '<div class="figure group fh301" id="b7" data-frame="280.5 19.65" role="group">'
+    assert 'class="figure group fh160"' in refit_frame(group, 0.5)

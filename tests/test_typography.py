@@ -106,12 +106,25 @@ def test_analyse_finds_opportunities_with_byte_offsets():
     runs, length = justify.analyse("中文 ab’s，x“引”")
     assert length == len("中文 ab’s，x“引”".encode())
     assert [(cls, count) for _, _, cls, count in runs] == [
-        (justify.CJK, 2), (justify.SPACE, 1), (justify.CJK, 1), (justify.CJK, 3)]
+        (justify.CJK, 2), (justify.SPACE, 1), (justify.LATIN, 2), (justify.LATIN, 1), (justify.CJK, 1),
+        (justify.LATIN, 1), (justify.CJK, 3)]
     assert runs[0][:2] == (0, 6) and runs[1][:2] == (6, 7)
-    # Dashes, ellipses, digits and Latin letters are not opportunities.
-    assert justify.weights("——……2014abc") == (0, 0, justify.NONE, justify.NONE)
+    # Dashes and ellipses are no opportunities; digits and Latin letters only the last resort.
+    assert justify.weights("——……2014abc") == (0, 0, justify.NONE, justify.LATIN)
+    assert justify.latin_letters("——……2014abc") == 7
     # A combining mark belongs to its base character.
     assert justify.weights("中\ufe00文") == (2, 0, justify.CJK, justify.CJK)
+
+
+def test_stretch_goes_to_characters_then_spaces_then_letters():
+    size = 10.0
+    assert justify.stretches(2.0, 40, 0, 0, size) == (0.05, 0.05, 0.0)  # within the CJK cap
+    cjk, space, latin = justify.stretches(25.0, 20, 2, 30, size)  # a Latin-heavy line, 2 spaces
+    assert (cjk, space) == (pytest.approx(0.9), pytest.approx(2.0)) and latin == pytest.approx(3 / 30)
+    assert 20 * cjk + 2 * space + 30 * latin == pytest.approx(25.0)
+    cjk, space, latin = justify.stretches(60.0, 20, 2, 30, size)  # still short: the spaces take the rest
+    assert latin == pytest.approx(0.6) and space == pytest.approx((60 - 18 - 18) / 2)
+    assert justify.stretches(25.0, 20, 0, 30, size)[2] == pytest.approx(7 / 30)  # no spaces: letters
 
 
 def test_split_spacing_follows_pango():
@@ -388,3 +401,198 @@ def test_latin_gap_is_a_quarter_em_in_the_pdf(tmp_path):
     assert gap(spaced, "用", "P") == pytest.approx(10.5 / 4, abs=0.05)
     assert gap(spaced, "n", "编") == pytest.approx(10.5 / 4, abs=0.05)
     assert tm.stripped(tm.pdftotext(tmp_path / "gap.pdf")) == "使用Python编程使用Python编程"
+
+
+# --------------------------------------------------------------------------
+# Issue 22: constant leading, the baseline grid, punctuation everywhere and heading levels,
+# measured on the sample, the picture bulletin (corpus) and a mixed text + Word + photo issue
+# --------------------------------------------------------------------------
+
+def _print_measure():
+    spec = importlib.util.spec_from_file_location("print_measure", ROOT / "benchmarks" / "print_measure.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+pm = _print_measure()
+PICTURE_BULLETIN = Path("/work/shared/corpus/pictures")
+
+
+def mixed_issue(folder: Path) -> Path:
+    """The generated picture issue, the sample's text and a Word file in one folder."""
+    import shutil
+
+    from docx_maker import make_docx
+    from picture_issue import make_issue
+
+    make_issue(folder)
+    shutil.copy(ROOT / "seeds" / "sample" / "000_ba500d8529fedb8f.txt", folder / "00-要闻.txt")
+    make_docx(folder / "02-动态.docx")
+    return folder
+
+
+@pytest.fixture(scope="module", params=["sample", "pictures", "mixed"])
+def print_rows(request, tmp_path_factory):
+    from conftest import build_clean
+
+    tmp = tmp_path_factory.mktemp(f"grid-{request.param}")
+    if request.param == "sample":
+        result = build_clean(None, tmp / "out", ["pdf"])
+    elif request.param == "pictures":
+        if not PICTURE_BULLETIN.is_dir():
+            pytest.skip("the picture bulletin of the development corpus is not on this machine")
+        # The corpus keeps its editors' half-width punctuation: built with --force, as they would.
+        result = build_clean(PICTURE_BULLETIN, tmp / "out", ["pdf"], force=True,
+                             allowed_warnings=("halfwidth", "半角", "图片", "picture"))
+    else:
+        result = build_clean(mixed_issue(tmp / "issue"), tmp / "out", ["pdf"],
+                             allowed_warnings=("图片", "修订", "批注", "Word"))
+    return pm.rows(result.files["pdf"])
+
+
+def test_leading_is_constant_whatever_fonts_a_line_mixes(print_rows):
+    """Before: the first line of each 楷 lead paragraph stepped 18.86 pt (18 / 15 / 19 steps)."""
+    pitch = pm.pitch_of(print_rows)
+    assert pitch == pytest.approx(10.5 * 1.7, abs=0.01)
+    assert pm.off_pitch_steps(print_rows, pitch) == []
+
+
+def test_body_lines_of_every_page_sit_on_one_grid(print_rows):
+    """Before: 24 % (sample), 27 % (pictures), 10 % (mixed) of the lines on pages 2… on the grid."""
+    assert pm.grid_share(print_rows, pm.pitch_of(print_rows)) >= 0.9
+
+
+def test_no_loose_line(print_rows):
+    assert pm.loose_gaps(print_rows, 0.75) == []
+
+
+def test_every_pair_of_marks_is_compressed_outside_body_text_too(print_rows):
+    """Titles, contents, news numbers and captions: before, 、“ took 2.0-2.1 em there."""
+    pairs, wide = pm.punctuation_pairs(print_rows, pm.TYPE_AREA_TOP)
+    assert pairs > 0 and wide == []
+    assert pm.narrow_kai_quotes(print_rows) == 0
+
+
+def test_a_closing_mark_before_a_title_is_compressed_across_elements():
+    assert cjk("3、", after="“书记风采”") == f'3{halt("、")}'
+    assert cjk("3、", after="书记") == "3、"
+
+
+def _levels(html: str) -> list[int]:
+    return [int(n) for n in re.findall(r"<h([1-6])\b", html)]
+
+
+def _never_skip(levels: list[int]) -> bool:
+    return all(b <= a + 1 for a, b in zip(levels, levels[1:]))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("☆ 标题\n（一）会员发展\n正文。\n（二）活动开展\n正文。\n", [1, 1]),
+    ("☆ 标题\n一、总体\n（一）会员发展\n正文。\n二、下一步\n（一）计划\n", [1, 2, 1, 2]),
+    ("☆ 标题\n（一）先写的\n一、总体\n（一）会员发展\n", [1, 1, 2]),
+])
+def test_heading_levels_never_skip_in_the_model(tmp_path, text, expected):
+    from typeset.sources import load
+
+    source = tmp_path / "01.txt"
+    source.write_text(text, encoding="utf-8")
+    levels = [b.level for b in load(source).bulletin.blocks() if b.kind == "heading"]
+    assert levels == expected
+
+
+def test_heading_levels_never_skip_in_html_and_epub(tmp_path):
+    """（一） without 一、 was h4 straight after the h2 title (Nu, axe and Ace flag it)."""
+    import zipfile
+
+    from conftest import build_clean
+
+    source = tmp_path / "01.txt"
+    source.write_text("☆ 协会动态\n（一）会员发展\n正文一。\n（二）活动开展\n正文二。\n", encoding="utf-8")
+    result = build_clean(source, tmp_path / "out", ["html", "epub"])
+    html = result.files["html"].read_text(encoding="utf-8")
+    assert _never_skip(_levels(html)) and "<h3" in html and "<h4" not in html
+    with zipfile.ZipFile(result.files["epub"]) as book:
+        chapters = [book.read(n).decode("utf-8") for n in book.namelist() if n.endswith(".xhtml") and "nav" not in n]
+    assert chapters and all(_never_skip(_levels(c)) for c in chapters)
+
+
+def test_heading_levels_never_skip_from_word(tmp_path):
+    import docx
+
+    from typeset.sources import load
+
+    document = docx.Document()
+    for line in ("☆ 协会动态", "（一）会员发展", "正文一。", "（二）活动开展", "正文二。"):
+        document.add_paragraph(line)
+    folder = tmp_path / "issue"
+    folder.mkdir()
+    (folder / "issue.toml").write_text('title = "会刊"\nyear = 2026\nnumber = 1\ndate = 2026-01-01\npublisher = "秘书处"\n',
+                                       encoding="utf-8")
+    document.save(folder / "01-动态.docx")
+    headings = [b for b in load(folder).bulletin.blocks() if b.kind == "heading"]
+    assert headings and {b.level for b in headings} == {1}
+
+
+# --------------------------------------------------------------------------
+# Issue 22: addresses and commands in the Latin face, breaking only where an address may
+# --------------------------------------------------------------------------
+
+def test_addresses_break_only_after_their_separators():
+    from typeset.typography.markup import BREAK
+
+    out = str(cjk("获取：https://aosc.io/zh-cn/downloads。", last=True))
+    url = re.search(r'<span class="url">(.*?)</span>', out).group(1)
+    assert url.replace(BREAK, "").replace(WJ, "") == "https://aosc.io/zh-cn/downloads"
+    assert [url[i - 1] for i, ch in enumerate(url) if ch == BREAK] == list(".//")
+    assert "-" + WJ in url  # never a line ending in a hyphen that reads as added
+    assert out.endswith("</span>。")
+    mail = str(cjk("来信请寄 info@example.org。", last=True))
+    assert f'<span class="url">info@example.{BREAK}org</span>' in mail
+    assert BREAK not in str(cjk("见 https://a.cn/x。", joiners=False))  # EPUB: exact text
+
+
+def test_a_command_line_is_set_whole_in_the_latin_face():
+    assert cjk("oma install aosc-community-wallpapers", last=True) == \
+        '<span class="code">oma install aosc-community-wallpapers</span>'
+    assert "code" not in cjk("AOSC OS 发布", last=True)
+
+
+def test_addresses_print_in_the_latin_face_and_copy_exactly(tmp_path):
+    import pdfplumber
+
+    from conftest import build_clean
+
+    url = "https://github.com/AOSC-Dev/aosc-os-abbs/blob/stable/app-utils/mediawriter/spec"
+    source = tmp_path / "01.txt"
+    source.write_text("☆ 下载\n" + ("前往我社下载页面即可获取安装工具，地址是" + url + "，欢迎试用并反馈问题。") * 2
+                      + "\noma install aosc-community-wallpapers-extras-2023\n", encoding="utf-8")
+    pdf = build_clean(source, tmp_path / "out", ["pdf"]).files["pdf"]
+    with pdfplumber.open(pdf) as document:
+        fonts = {c["fontname"].split("+")[-1] for p in document.pages for c in p.chars if c["text"] in "/:"}
+    assert fonts == {"DejaVu-Sans-Mono"}
+    text = tm.stripped(tm.pdftotext(pdf))
+    assert text.count(url) == 2 and "oma install" in tm.pdftotext(pdf)
+    rows = pm.rows(pdf)
+    assert pm.loose_gaps(rows, 0.5) == []
+    assert not any(r.text.endswith("-") for r in rows)
+
+
+@pytest.mark.parametrize("line_end", ["half", "full"])
+def test_a_line_end_mark_hangs_its_blank_half_when_the_style_says_so(tmp_path, line_end):
+    """clreq line adjustment: with line_end = "half" the ink of a line-ending ，。 is flush with
+    the other lines (its blank half past the edge); "full" keeps the blank inside."""
+    from weasyprint import HTML
+
+    justify.install()
+    css = SMALL_CSS + f"body {{ --line-end: {line_end}; }}"
+    text = "会员单位认真贯彻落实会议精神结合实际，" * 8  # 19 characters: line 1 (38 em) ends in ，
+    HTML(string=f'<html lang="zh-CN"><style>{css}</style><body><p>{cjk(text, last=True)}</p></body></html>').write_pdf(
+        tmp_path / "end.pdf")
+    ends = [row for row in small_lines(tmp_path / "end.pdf")[:-1] if row[-1]["text"] == "，"]
+    assert ends
+    for row in ends:
+        ink_edge = row[-1]["x0"] + 10.5 / 2  # a comma's ink lies in its left half
+        expected = LEFT + MEASURE if line_end == "half" else LEFT + MEASURE - 10.5 / 2
+        assert ink_edge == pytest.approx(expected, abs=0.3)

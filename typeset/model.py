@@ -8,7 +8,7 @@ checks and errors can point at the editor's text.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import ClassVar, Iterator, Union
 
 
@@ -162,6 +162,23 @@ class Table:
 
 
 Block = Union[Heading, Paragraph, Item, Figure, Table]
+
+
+def heading_levels_never_skip(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """The blocks with each heading one level below the headings it falls under, never more:
+    ``（一）`` with no ``一、`` before it in the article becomes level 1, the next level under the
+    title (HTML h3, not h4 straight after the h2 title), and so do the ``（二）`` after it. One
+    place for every reader (text, Word); a heading's text, numbering included, stays as written."""
+    open_levels: list[int] = []  # the written levels of the headings the next one falls under
+    normal = []
+    for block in blocks:
+        if isinstance(block, Heading):
+            while open_levels and open_levels[-1] >= block.level:
+                open_levels.pop()
+            open_levels.append(block.level)
+            block = replace(block, level=len(open_levels))
+        normal.append(block)
+    return tuple(normal)
 
 
 @dataclass(frozen=True)

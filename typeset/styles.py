@@ -90,6 +90,9 @@ class Style:
             "inner_pt": _floor3(side_pt + 4 * PT_PER_MM / 2),  # a little more room at the spine
             "outer_pt": _floor3(side_pt - 4 * PT_PER_MM / 2),
             "line_height": float(self.type.get("line_height", 1.7)),
+            # The baseline grid's pitch (版心网格): every block of the print edition occupies a
+            # whole number of these (print.css.j2); layout arithmetic may count in them.
+            "pitch_pt": round(size_pt * float(self.type.get("line_height", 1.7)), 4),
         }
 
 

@@ -23,7 +23,7 @@ from typeset.styles import Style, load_style
 from typeset.sources.text import ARTICLE_MARK, ITEM_MARKS
 
 GENERIC_FAMILIES = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
-ROLE_LABELS = {"body": "正文", "heading": "标题", "kai": "楷体导语"}
+ROLE_LABELS = {"body": "正文", "heading": "标题", "kai": "楷体导语", "latin": "网址与命令"}
 ROLES = tuple(ROLE_LABELS)
 LEAD_QUOTES = "“”‘’"  # a lead sentence's quotation marks print in the body font (macros.html.j2)
 PLACEHOLDER = "〓"  # 缺字符号 (U+3013): what the print edition shows for a character no font has
@@ -96,6 +96,21 @@ def line_roles(bulletin: Bulletin) -> dict[tuple[str, int], list[tuple[int, tupl
     return roles
 
 
+def with_addresses(parts: list[tuple[int, tuple[str, ...]]], content: str) -> list[tuple[int, tuple[str, ...]]]:
+    """``parts`` with every web or e-mail address (and a command line) printed by the Latin
+    face (typeset.typography.markup: ``span.url``, ``span.code``)."""
+    from typeset.typography.markup import COMMAND, URL
+
+    spans = [(0, len(content))] if COMMAND.fullmatch(content) else [m.span() for m in URL.finditer(content)]
+    if not spans or "latin" not in ROLES:
+        return parts
+    bounds = [start for start, _ in parts[1:]] + [len(content)]
+    each = [roles for (start, roles), end in zip(parts, bounds) for _ in range(start, end)]
+    for start, end in spans:
+        each[start:end] = [("latin",)] * (end - start)
+    return [(i, roles) for i, roles in enumerate(each) if i == 0 or each[i - 1] != roles]
+
+
 class GlyphChecker:
     """Checks lines against the style's fonts; remembers the roles it could not check."""
 
@@ -116,6 +131,7 @@ class GlyphChecker:
 
     def check(self, line: SourceLine, parts: list[tuple[int, tuple[str, ...]]]) -> Iterator[Finding]:
         content = line.text[line.lo:line.hi]
+        parts = with_addresses(parts, content)
         bounds = [start for start, _ in parts[1:]] + [len(content)]
         for (start, roles), end in zip(parts, bounds):
             for offset in range(start, end):

@@ -47,7 +47,11 @@ def check_pictures(bulletin: Bulletin, style=None) -> Iterator[Finding]:
                           "存档版若要给会员下载，请先用手机或电脑删去照片的位置信息再放入文件夹")
         if area and len(sources) == len(figure.pictures):
             for picture, placed in zip(figure.pictures, place(sources, *area)):
-                if placed.dpi < MIN_DPI:
+                if placed.low_dpi:
+                    yield _at(figure, picture, "picture-low-dpi", "warning",
+                              f"图片“{picture.source}”像素不够（宽 {placed.source.size[0]} 像素），按 {MIN_DPI} dpi "
+                              f"只能印 {placed.width_mm:.0f} 毫米宽，比版面要求的小", "换一张像素更高的原图")
+                elif placed.dpi < MIN_DPI:
                     yield _at(figure, picture, "picture-low-dpi", "warning",
                               f"图片“{picture.source}”印出来只有 {placed.dpi:.0f} dpi（至少要 {MIN_DPI} dpi），会发虚",
                               "换一张像素更高的原图")

@@ -1,7 +1,13 @@
 """Preparing a picture for an edition: orientation applied, EXIF and other metadata dropped,
 colour to sRGB (or, for the print shop, to CMYK with the output intent's profile), alpha
 flattened onto white (PDF/A and press need no soft masks, and a QR code stays readable on a
-dark e-reader), resized with LANCZOS, encoded deterministically (same pixels, same bytes)."""
+dark e-reader), resized with LANCZOS, encoded deterministically (same pixels, same bytes).
+
+Encoding: photos JPEG; line art (screenshots, logos, QR codes, charts: ``kind.is_line_art``)
+lossless PNG (Flate in the PDF) in every edition, as grey (``DeviceGray``) when it has no
+colour, so that black line art prints on the black plate only in the press edition. Coloured
+line art for the press is CMYK JPEG at ``LINE_ART_PRESS_QUALITY`` without chroma subsampling:
+PNG holds no CMYK, and WeasyPrint 70 writes other CMYK images only as JPEG."""
 
 from __future__ import annotations
 
@@ -14,6 +20,8 @@ from typeset.figures.decode import Source, open_image
 
 JPEG_QUALITY = {"print": 85, "press": 88, "screen": 80}
 PALETTE_COLOURS = 256  # at most this many colours (QR codes, diagrams): PNG, lossless
+LINE_ART_PRESS_QUALITY = 95
+NEUTRAL = 8  # line art whose channels differ by at most this everywhere is grey
 
 
 @dataclass(frozen=True)
@@ -27,16 +35,17 @@ class Prepared:
         return ".png" if self.media_type == "image/png" else ".jpg"
 
 
-def prepare(source: Source, width: int, edition: str, profile: bytes = b"") -> Prepared:
+def prepare(source: Source, width: int, edition: str, profile: bytes = b"", line_art: bool = False) -> Prepared:
     """The picture ``width`` pixels across for ``edition`` (cached by content)."""
     import hashlib
 
-    key = cache.cache_key(source.digest, edition, str(width), hashlib.sha256(profile).hexdigest())
+    parts = (source.digest, edition, str(width), hashlib.sha256(profile).hexdigest())
+    key = cache.cache_key(*parts, "line-art") if line_art else cache.cache_key(*parts)
     cached = _trusted(cache.load(key))
     if cached is not None:
         return cached
     image = _pixels(source, width)
-    data = _encode(image, edition, profile)
+    data = _encode_line_art(image, edition, profile) if line_art else _encode(image, edition, profile)
     cache.store(key, data)
     return _described(data)
 
@@ -126,6 +135,29 @@ def _encode(image, edition: str, profile: bytes) -> bytes:
     else:
         image.save(buffer, "JPEG", quality=JPEG_QUALITY[edition], optimize=True)
     return buffer.getvalue()
+
+
+def _encode_line_art(image, edition: str, profile: bytes) -> bytes:
+    """Lossless PNG (grey when colourless); the press's coloured line art as fine CMYK JPEG."""
+    buffer = io.BytesIO()
+    if image.mode != "L" and _neutral(image):
+        image = image.convert("L")
+    if edition == "press" and image.mode != "L":
+        _to_cmyk(image, profile).save(buffer, "JPEG", quality=LINE_ART_PRESS_QUALITY, subsampling=0, optimize=True)
+    elif image.getcolors(PALETTE_COLOURS) is not None:
+        _palette(image).save(buffer, "PNG", optimize=True)
+    else:
+        image.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def _neutral(image) -> bool:
+    """Every pixel grey (channels within ``NEUTRAL`` of each other)."""
+    from PIL import ImageChops
+
+    red, green, blue = image.convert("RGB").split()
+    return all(ImageChops.difference(a, b).getextrema()[1] <= NEUTRAL
+               for a, b in ((red, green), (green, blue), (red, blue)))
 
 
 def _palette(image):

@@ -11,7 +11,7 @@ from typing import Any
 
 from typeset import config
 from typeset.errors import SourceError, StyleError
-from typeset.model import Article, Bulletin, Section, SourceFile
+from typeset.model import Article, Bulletin, Section, SourceFile, heading_levels_never_skip
 from typeset.resources import sample_issue_dir
 from typeset.sources.confine import Confinement, confined, inside, read_inside, same_file
 from typeset.sources.decode import decode
@@ -250,8 +250,9 @@ def number_nodes(sections: tuple[Section, ...]) -> tuple[Section, ...]:
     def article(art: Article) -> Article:
         counter["a"] += 1
         aid = f"a{counter['a']}"
-        own = blocks(art.blocks)
-        items = tuple(replace(it, id=f"{aid}-{k}", blocks=blocks(it.blocks)) for k, it in enumerate(art.items, 1))
+        own = blocks(heading_levels_never_skip(art.blocks))
+        items = tuple(replace(it, id=f"{aid}-{k}", blocks=blocks(heading_levels_never_skip(it.blocks)))
+                      for k, it in enumerate(art.items, 1))
         return numbered(replace(art, id=aid, blocks=own, items=items))
 
     return tuple(

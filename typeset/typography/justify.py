@@ -34,6 +34,11 @@ The PDF writer rounds each glyph position adjustment down to a whole 1/1000 em
 ~0.4 pt short.  :func:`install` also rebuilds ``draw_first_line`` from its own
 source with that single expression replaced by a value rounded to 1/100000 em.
 
+Line-end adjustment (clreq 行尾点号): with ``--line-end: half`` on the paragraph
+(``[type] line_end`` in style.toml), a justified line ending in a full-width closing or
+middle mark is stretched to the measure plus half an em, so that the mark's blank half hangs
+past the right edge and its ink ends flush with the other lines.
+
 Everything is checked against the WeasyPrint and Pango versions this was
 written for: :func:`install` refuses any other WeasyPrint release.
 """
@@ -47,7 +52,7 @@ import threading
 from dataclasses import dataclass
 
 from typeset.errors import EnvironmentProblem
-from typeset.typography.spacing import CJK, NONE, SPACE, analyse, split_spacing, weights  # noqa: F401
+from typeset.typography.spacing import CJK, LATIN, NONE, SPACE, analyse, latin_letters, split_spacing, weights  # noqa: F401
 from typeset.typography.spacing import PANGO_SCALE as _PANGO_SCALE
 
 #: The WeasyPrint release whose internals this module extends.
@@ -57,6 +62,11 @@ MIN_PANGO_VERSION = 14400
 
 #: Largest stretch between two CJK characters, in em of the paragraph's font.
 MAX_STRETCH_EM = 0.09
+#: Beyond the CJK cap, a space opens by at most this much (with its own ~0.28 em: a gap of
+#: half an em) before the Latin letters of the line are letter-spaced ...
+MAX_SPACE_STRETCH_EM = 0.2
+#: ... by at most this much each (below pdftotext's 0.1 em word-break threshold).
+MAX_LATIN_STRETCH_EM = 0.06
 
 # The single expression of ``draw_first_line`` that the PDF precision fix
 # replaces, and its replacement (two decimals of 1/1000 em instead of none).
@@ -78,14 +88,16 @@ def _make_layout_class():
 
         cjk_spacing = 0.0
         space_spacing = 0.0
+        latin_spacing = 0.0
 
         @classmethod
-        def from_layout(cls, layout, cjk_spacing, space_spacing):
+        def from_layout(cls, layout, cjk_spacing, space_spacing, latin_spacing=0.0):
             """A copy of a deactivated ``layout`` (no Pango objects to share)."""
             new = cls.__new__(cls)
             new.__dict__.update(layout.__dict__)
             new.cjk_spacing = cjk_spacing
             new.space_spacing = space_spacing
+            new.latin_spacing = latin_spacing
             return new
 
         def set_text(self, text, justify=False):
@@ -93,7 +105,8 @@ def _make_layout_class():
             if not (justify and self.text):
                 return
             runs, _ = analyse(self.text)
-            units = {CJK: round(self.cjk_spacing * TO_UNITS), SPACE: round(self.space_spacing * TO_UNITS)}
+            units = {CJK: round(self.cjk_spacing * TO_UNITS), SPACE: round(self.space_spacing * TO_UNITS),
+                     LATIN: round(self.latin_spacing * TO_UNITS)}
             if not runs:
                 return
             attr_list = pango.pango_layout_get_attributes(self.layout)
@@ -177,14 +190,17 @@ STATS = JustifyStats()
 class _Walk:
     """State of one pass over a line's leaves, in visual order."""
 
-    __slots__ = ("cjk_px", "space_px", "cjk_units", "space_units", "pending", "layout_class", "context")
+    __slots__ = ("cjk_px", "space_px", "latin_px", "cjk_units", "space_units", "latin_units", "pending",
+                 "layout_class", "context")
 
-    def __init__(self, context, cjk_px, space_px, layout_class):
+    def __init__(self, context, cjk_px, space_px, layout_class, latin_px=0.0):
         self.context = context
         self.cjk_px = cjk_px
         self.space_px = space_px
+        self.latin_px = latin_px
         self.cjk_units = round(cjk_px * _PANGO_SCALE)
         self.space_units = round(space_px * _PANGO_SCALE)
+        self.latin_units = round(latin_px * _PANGO_SCALE)
         self.pending = None  # spacing lost after the previous leaf (units); None at line start
         self.layout_class = layout_class
 
@@ -205,9 +221,9 @@ def _leaves(box, boxes):
 
 
 def _opportunities(line, boxes):
-    """(CJK weight, space weight) of a line, outer halves at its ends removed;
+    """(CJK weight, space weight, Latin weight) of a line, outer halves at its ends removed;
     None when the line can't be handled (right-to-left)."""
-    cjk = spaces = 0.0
+    cjk = spaces = latin = 0.0
     first = last = None
     for leaf in _leaves(line, boxes):
         if leaf is None:
@@ -218,6 +234,7 @@ def _opportunities(line, boxes):
             box_cjk, box_spaces, box_first, box_last = weights(leaf.text)
             cjk += box_cjk
             spaces += box_spaces
+            latin += latin_letters(leaf.text)
             if first is None:
                 first = box_first
             last = box_last
@@ -229,7 +246,9 @@ def _opportunities(line, boxes):
             cjk -= 0.5
         elif edge == SPACE:
             spaces -= 0.5
-    return cjk, spaces
+        elif edge == LATIN:
+            latin -= 0.5
+    return cjk, spaces, latin
 
 
 def _spread(box, walk, boxes, x_advance):
@@ -239,14 +258,15 @@ def _spread(box, walk, boxes, x_advance):
             box.position_x += x_advance
             return x_advance
         cjk, spaces, first, last = weights(box.text)
-        units = {NONE: 0, CJK: walk.cjk_units, SPACE: walk.space_units}
+        latin = latin_letters(box.text)
+        units = {NONE: 0, CJK: walk.cjk_units, SPACE: walk.space_units, LATIN: walk.latin_units}
         first_left = split_spacing(units[first])[0]
         last_right = split_spacing(units[last])[1]
         if walk.pending is not None:
             x_advance += (walk.pending + first_left) / _PANGO_SCALE
         walk.pending = last_right
         box.position_x += x_advance
-        total = cjk * walk.cjk_units + spaces * walk.space_units
+        total = cjk * walk.cjk_units + spaces * walk.space_units + latin * walk.latin_units
         if not total:
             return x_advance
         layout = box.pango_layout
@@ -255,7 +275,7 @@ def _spread(box, walk, boxes, x_advance):
             from weasyprint.text.line_break import create_layout
             layout = create_layout(box.text, box.style, walk.context, None, 0)
             layout.deactivate()
-        box.pango_layout = walk.layout_class.from_layout(layout, walk.cjk_px, walk.space_px)
+        box.pango_layout = walk.layout_class.from_layout(layout, walk.cjk_px, walk.space_px, walk.latin_px)
         extra = (total - first_left - last_right) / _PANGO_SCALE
         box.width += extra
         return x_advance + extra
@@ -275,34 +295,89 @@ def _spread(box, walk, boxes, x_advance):
     return x_advance
 
 
+def stretches(extra: float, cjk: float, spaces: float, latin: float, size: float) -> tuple[float, float, float]:
+    """(CJK, space, Latin) stretch of a line that is ``extra`` short: between CJK characters up
+    to ``MAX_STRETCH_EM``, then the spaces up to ``MAX_SPACE_STRETCH_EM``, then the Latin
+    letters up to ``MAX_LATIN_STRETCH_EM``, then the spaces again (a line of few spaces and
+    long words; with no spaces the line stays short)."""
+    stretch = extra / (cjk + spaces)
+    if stretch <= MAX_STRETCH_EM * size:
+        return stretch, stretch, 0.0
+    stretch = MAX_STRETCH_EM * size
+    rest = extra - stretch * cjk
+    space = min(rest / spaces, MAX_SPACE_STRETCH_EM * size) if spaces > 0 else 0.0
+    letters = min((rest - space * spaces) / latin, MAX_LATIN_STRETCH_EM * size) if latin > 0 else 0.0
+    if spaces > 0:
+        space = (rest - letters * latin) / spaces
+    return stretch, space, letters
+
+
+#: Full-width marks with a blank right half (closing and middle marks, Chinese style).
+LINE_END_MARKS = frozenset("，。、；：？！）］｝】》〉」』〕〗〙〛”’")
+_INVISIBLE = "\u2060\u200b"
+
+
+def line_end_setting(style) -> str:
+    """The ``--line-end`` custom property (``half`` or ``full``; print.css.j2 sets it from the
+    style's ``[type] line_end``)."""
+    try:
+        value = style["__line_end"]
+    except KeyError:
+        return "full"
+    token = value[0] if value else None
+    return getattr(token, "value", "full")
+
+
+def _hangs(line, boxes) -> bool:
+    """The line ends with a full-width mark whose blank half the style trims (hangs)."""
+    if line_end_setting(line.style) != "half":
+        return False
+    texts = [leaf.text for leaf in _leaves(line, boxes) if isinstance(leaf, boxes.TextBox) and leaf.text]
+    last = texts[-1].rstrip(_INVISIBLE) if texts else ""
+    return bool(last) and last[-1] in LINE_END_MARKS
+
+
 def _make_justify_line(stock_justify_line):
     from weasyprint.formatting_structure import boxes
 
     layout_class = _make_layout_class()
 
     def justify_line(context, line, extra_width):
-        """Spread ``extra_width`` between the characters and spaces of ``line``."""
+        """Spread ``extra_width`` between the characters and spaces of ``line`` (plus the blank
+        half of a full-width mark ending it, when the style hangs it: ``--line-end: half``)."""
         weights = _opportunities(line, boxes)
+        if weights is not None and weights[0] > 0 and _hangs(line, boxes):
+            extra_width += line.style["font_size"] / 2
         if weights is None or extra_width <= 0 or sum(weights) <= 0 or weights[0] <= 0:
             # Right-to-left, nothing to stretch, or no CJK: WeasyPrint's own way.
             with _LOCK:
                 STATS.fallback += 1
             return stock_justify_line(context, line, extra_width)
-        cjk, spaces = weights
-        cap = MAX_STRETCH_EM * line.style["font_size"]
-        stretch = extra_width / (cjk + spaces)
-        space_stretch = stretch
-        capped = stretch > cap
-        if capped:
-            stretch = cap
-            space_stretch = (extra_width - cap * cjk) / spaces if spaces > 0 else cap
+        cjk, spaces, latin = weights
+        stretch, space_stretch, latin_stretch = stretches(extra_width, cjk, spaces, latin, line.style["font_size"])
         with _LOCK:
             STATS.lines += 1
-            STATS.capped += capped and spaces <= 0
-        _spread(line, _Walk(context, stretch, space_stretch, layout_class), boxes, 0)
+            STATS.capped += stretch * cjk + space_stretch * spaces + latin_stretch * latin < extra_width - 0.01
+        _spread(line, _Walk(context, stretch, space_stretch, layout_class, latin_stretch), boxes, 0)
 
     justify_line.stock = stock_justify_line
     return justify_line
+
+
+def _make_text_align(stock_text_align, inline):
+    """``text_align`` that also justifies a line filling the measure exactly when it ends in a
+    mark to hang (WeasyPrint leaves a full line alone)."""
+    from weasyprint.formatting_structure import boxes
+
+    def text_align(context, line, available_width, last):
+        if (not last and line.width >= available_width and line.style["text_align_all"] == "justify"
+                and _hangs(line, boxes)):
+            inline.justify_line(context, line, available_width - line.width)
+            return 0
+        return stock_text_align(context, line, available_width, last)
+
+    text_align.stock = stock_text_align
+    return text_align
 
 
 # --------------------------------------------------------------------------
@@ -358,9 +433,12 @@ def install() -> None:
 
         precise = _precise_draw_first_line(draw_text)
         justify_line = _make_justify_line(inline.justify_line)
+        text_align = _make_text_align(inline.text_align, inline)
         _ORIGINALS["justify_line"] = inline.justify_line
+        _ORIGINALS["text_align"] = inline.text_align
         _ORIGINALS["draw_first_line"] = draw_text.draw_first_line
         inline.justify_line = justify_line
+        inline.text_align = text_align
         draw_text.draw_first_line = precise
 
 
@@ -373,6 +451,7 @@ def uninstall() -> None:
         from weasyprint.layout import inline
 
         inline.justify_line = _ORIGINALS.pop("justify_line")
+        inline.text_align = _ORIGINALS.pop("text_align")
         draw_text.draw_first_line = _ORIGINALS.pop("draw_first_line")
 
 

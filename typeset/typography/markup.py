@@ -19,7 +19,10 @@ needs beyond Pango's line breaking:
   neighbours: Pango would break after it, and ``pdftotext`` then drops it;
 * **no lone character** (``last=True``, a paragraph's last run): the last Han
   character is joined to the letter before it, so a paragraph's last line
-  never holds a single character and its punctuation.
+  never holds a single character and its punctuation;
+* **addresses and commands**: a URL or e-mail address is set in the style's Latin face
+  (``span.url``) and may break only after ``/ . - _ ? & =``; a paragraph that is a command
+  line (``oma install …``) is set whole in that face (``span.code``).
 """
 
 from __future__ import annotations
@@ -119,20 +122,58 @@ def _last_glue(text: str) -> set[int]:
     return set(range(before + 1, last + 1))
 
 
-def cjk(text: str, last: bool = False, joiners: bool = True, latin_gap: bool = False) -> Markup:
+#: A web address or an e-mail address inside Chinese text (trailing ASCII punctuation is the
+#: sentence's, not the address's).
+URL = re.compile(r"(?:https?://|ftp://|www\.)[!#-;=?-~]*[\w/=#&~+-]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.ASCII)
+#: Where an address may break: after these, never inside ``://``. Not after a hyphen (a word
+#: joiner holds it to what follows): a line ending in "-" reads as a hyphen added to a name,
+#: and poppler's text extraction then drops it (the copied address loses its hyphen).
+URL_BREAK_AFTER = frozenset("/._?&=")
+#: A paragraph that is a command to type: one ASCII line, a lower-case program name first.
+COMMAND = re.compile(r"[a-z][\w.+-]*(?: +[\w./:=+@~%,'\"-]+)+ *", re.ASCII)
+
+
+def address(url: str, joiners: bool = True) -> Markup:
+    """A URL or e-mail address in the Latin face (``span.url``), with an invisible break
+    opportunity after each of ``/ . - _ ? & =`` in print (none in reflowable text)."""
+    if not joiners:
+        return Markup(f'<span class="url">{escape(url)}</span>')
+    scheme = url.find("://") + 3 if "://" in url else 0
+    parts = []
+    for index, ch in enumerate(url):
+        parts.append(str(escape(ch)))
+        if index == len(url) - 1:
+            break
+        if ch in URL_BREAK_AFTER and index >= scheme:
+            parts.append(BREAK)
+        elif ch in HYPHENS:
+            parts.append(WORD_JOINER)
+    return Markup(f'<span class="url">{"".join(parts)}</span>')
+
+
+def cjk(text: str, last: bool = False, joiners: bool = True, latin_gap: bool = False, after: str = "") -> Markup:
     """``text`` escaped for HTML, with compression spans and word joiners.
 
     ``last``: the run ends its paragraph (the no-lone-character glue applies).
     ``joiners``: False for reflowable outputs (EPUB), whose text must search and copy
     exactly as written; only the compression spans are added there.
     ``latin_gap``: a quarter-em gap between Han characters and Latin words (clreq), as
-    padding on a span, never a character; digits stay tight (GB practice: 2014年)."""
+    padding on a span, never a character; digits stay tight (GB practice: 2014年).
+    ``after``: the text that follows the run in another element (a news item's number before
+    its title): a last mark that pairs with its first character is compressed too."""
     if not text:
         return Markup("")
     text = str(text)
+    if last and COMMAND.fullmatch(text):
+        return Markup(f'<span class="code">{escape(text)}</span>')
+    found = URL.search(text)
+    if found:
+        start, end = found.span()
+        return Markup(cjk(text[:start], joiners=joiners, latin_gap=latin_gap) + address(found.group(), joiners)
+                      + cjk(text[end:], last, joiners, latin_gap, after))
     if latin_gap and _LATIN_WORD.search(text):
         return _with_latin_gaps(text, last, joiners)
-    halted = halt_marks(text)
+    halted = {i for i in halt_marks(text + str(after)[:1]) if i < len(text)}
     joined = joins(text, last) if joiners else set()
     breaks = break_points(text) if joiners else set()
     if not halted and not joined and not breaks:

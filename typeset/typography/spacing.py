@@ -8,7 +8,7 @@ from functools import lru_cache
 
 PANGO_SCALE = 1024  # Pango units per CSS px (``TO_UNITS``)
 
-NONE, CJK, SPACE = 0, 1, 2
+NONE, CJK, SPACE, LATIN = 0, 1, 2, 3
 
 _CJK_RANGES = (
     "\u1100-\u11ff"          # Hangul Jamo
@@ -37,7 +37,11 @@ _EXTEND = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u20
 _OPPORTUNITY = re.compile(
     f"(?P<cjk>(?:(?:[{_CJK_RANGES}]|(?<![A-Za-z])\u2019|\u2019(?![A-Za-z]))[{_EXTEND}]*)+)"
     f"|(?P<space>(?:[ \u00a0][{_EXTEND}]*)+)"
+    # Latin letters and digits: stretched only when a line's spaces would otherwise open
+    # wider than half an em (a line of Chinese holding Latin words).
+    f"|(?P<latin>(?:[A-Za-z0-9][{_EXTEND}]*)+)"
 )
+_CLASSES = {"cjk": CJK, "space": SPACE, "latin": LATIN}
 _EXTENDERS = re.compile(f"[{_EXTEND}]")
 
 
@@ -46,7 +50,7 @@ def analyse(text: str) -> tuple[tuple[tuple[int, int, int, int], ...], int]:
     """Justification opportunities of ``text``.
 
     Returns ``(runs, length)``: ``runs`` are ``(start, end, class, count)``
-    with UTF-8 byte offsets, ``class`` CJK or SPACE and ``count`` the
+    with UTF-8 byte offsets, ``class`` CJK, SPACE or LATIN and ``count`` the
     characters of the run (extenders not counted); ``length`` is the byte
     length of ``text``."""
     runs = []
@@ -57,7 +61,7 @@ def analyse(text: str) -> tuple[tuple[tuple[int, int, int, int], ...], int]:
         chunk = match.group()
         byte_end = byte_start + len(chunk.encode())
         count = len(chunk) - (len(_EXTENDERS.findall(chunk)) if _EXTENDERS.search(chunk) else 0)
-        runs.append((byte_start, byte_end, CJK if match.lastgroup == "cjk" else SPACE, count))
+        runs.append((byte_start, byte_end, _CLASSES[match.lastgroup], count))
         char_pos, byte_pos = end, byte_end
     return tuple(runs), byte_pos + len(text[char_pos:].encode())
 
@@ -70,6 +74,11 @@ def weights(text: str) -> tuple[int, int, int, int]:
     first = runs[0][2] if runs and runs[0][0] == 0 else NONE
     last = runs[-1][2] if runs and runs[-1][1] == length else NONE
     return cjk, spaces, first, last
+
+
+def latin_letters(text: str) -> int:
+    """Latin letters and digits of ``text`` (the last resort of a loose line's stretch)."""
+    return sum(run[3] for run in analyse(text)[0] if run[2] == LATIN)
 
 
 def split_spacing(spacing: int) -> tuple[int, int]:

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 
 from typeset.writers import BuildContext
+from typeset.figures.plan import refit_frame
 from typeset.writers.makeup import (HOLE_SHARE, Flow, figures_on, fills, first_hole, hole_score, moved, moved_back,
                                     paginate, scaled)
 
@@ -198,7 +199,7 @@ def _scaled(html: str, figure_id: str, scale: float) -> str:
         return html
     start, end = span
     part = _WIDTH.sub(lambda m: f'style="width: {float(m.group(1)) * scale:.2f}%"', html[start:end])
-    return html[:start] + part + html[end:]
+    return html[:start] + refit_frame(part, scale) + html[end:]  # its whole lines on the grid shrink too
 
 
 def moved_markup(html: str, figure_id: str, count: int) -> str:
