@@ -39,6 +39,7 @@ DOC_NUMBER = re.compile(r"^[\w\u3400-\u9fff]{0,12}[〔\[［(（]\s*(?:19|20)\d{2
 _NOT_TITLE = re.compile(r"(?:印发|印制)$|^\d{4}\s*年\s*\d{1,2}\s*月|^[（(].*[）)]$|[。；，：]$"
                         r"|^(?:图|表|附表|附图)\s*[0-9０-９一二三四五六七八九十]|^附\s*件")
 _HEADING = {1: re.compile(r"^[一二三四五六七八九十]+、"), 2: re.compile(r"^[（(][一二三四五六七八九十]+[）)]")}
+_DIGITS = re.compile(r"[0-9]{1,9}")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=False)
 _NAMED = {"title", "subtitle", "标题", "副标题", "caption", "题注"}
 _NAMED_PREFIXES = ("heading", "标题 ", "toc", "目录", "header", "footer", "页眉", "页脚")
@@ -340,4 +341,5 @@ def _on(element, attr: str = "val") -> bool:
 
 
 def _int(text, default: int = 21) -> int:
-    return int(text) if text and text.isdigit() else default
+    """A size or level in ASCII digits (``str.isdigit`` also takes ``²``, which ``int`` refuses)."""
+    return int(text) if text and _DIGITS.fullmatch(text) else default
