@@ -80,3 +80,33 @@ def test_odd_digits_in_a_level_or_size_do_not_refuse_the_document(ilvl, size):
     lines, text, _, _ = read_docx(_docx(ilvl, size), "会刊.docx")
     assert "协会召开理事会" in text and "会议听取了工作报告" in text
     assert [line.text for line in lines if line.role == "title"] == ["协会召开理事会"]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_a_hanging_conversion_is_stopped_with_everything_it_started(tmp_path, monkeypatch):
+    """LibreOffice that never finishes (and has started a child of its own): after the time
+    limit the whole process group is gone, the message is one line, and the file's odd name
+    never reaches the command line (LibreOffice sees ``source.rtf``)."""
+    from typeset.errors import SourceError
+    from typeset.sources import docx_convert
+
+    fake = tmp_path / "bin" / "soffice"
+    fake.parent.mkdir()
+    fake.write_text(f'#!/bin/sh\necho $$ >> {tmp_path}/pids\nsleep 1000 &\necho $! >> {tmp_path}/pids\n'
+                    f'printf "%s\\n" "$@" > {tmp_path}/args\nwait\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}:/usr/bin:/bin")
+    monkeypatch.setattr(docx_convert, "TIME_LIMIT_S", 1)
+    with pytest.raises(SourceError, match="超过 1 秒") as caught:
+        docx_convert.to_docx(b"{\\rtf1 hi}", ".rtf", "--outdir 'x\".rtf")
+    assert "\n" not in str(caught.value)
+    pids = [int(pid) for pid in (tmp_path / "pids").read_text().split()]
+    assert len(pids) == 2 and not any(_alive(pid) for pid in pids)
+    args = (tmp_path / "args").read_text().splitlines()
+    assert args[-1].endswith("/source.rtf") and not any("x\"" in arg for arg in args)
