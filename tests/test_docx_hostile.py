@@ -110,3 +110,26 @@ def test_a_hanging_conversion_is_stopped_with_everything_it_started(tmp_path, mo
     assert len(pids) == 2 and not any(_alive(pid) for pid in pids)
     args = (tmp_path / "args").read_text().splitlines()
     assert args[-1].endswith("/source.rtf") and not any("x\"" in arg for arg in args)
+
+
+def test_a_note_reference_without_its_note_is_dropped_with_a_warning(tmp_path):
+    """Word shows nothing for a reference to a note the file does not hold; mammoth refused the
+    whole document ("不是有效的 Word 文件")."""
+    from docx_maker import XIAOBIAOSONG, add_notes, note_reference
+    from typeset.check import check_bulletin
+    from typeset.sources import load
+
+    document = Document()
+    hand_paragraph(document, "协会召开年会", XIAOBIAOSONG, 22, centred=True)
+    paragraph = hand_paragraph(document, "年会在杭州举行")
+    note_reference(paragraph, 1)
+    note_reference(paragraph, 99)
+    note_reference(paragraph, 5, "endnote")
+    paragraph.add_run("。")
+    add_notes(document, {1: "2026年1月10日。"})
+    document.save(tmp_path / "会刊.docx")
+    bulletin = load(tmp_path / "会刊.docx").bulletin
+    article = next(iter(bulletin.articles()))
+    assert [note.text for note in article.notes] == ["2026年1月10日。"]
+    word = [str(f) for f in check_bulletin(bulletin, fonts=False).findings if f.rule == "word"]
+    assert len(word) == 1 and "2 处脚注或尾注标记找不到注释内容" in word[0] and "\n" not in word[0]
