@@ -140,3 +140,16 @@ def test_a_damaged_old_format_file_is_one_clear_error(tmp_path, suffix, data):
     with pytest.raises(SourceError, match="LibreOffice 无法转换") as caught:
         load(path)
     assert "\n" not in caught.value.message
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("suffix, named", [(".docx", ".doc"), (".docx", ".wps"), (".doc", ".docx"), (".doc", ".rtf"),
+                                           (".rtf", ".doc")])
+def test_a_file_whose_suffix_is_not_its_format_is_read_like_word_reads_it(tmp_path, suffix, named):
+    """A .docx renamed .doc, a .doc renamed .docx, an RTF saved as .doc: Word and WPS open them
+    by their content, so the reader does too."""
+    path, expected = make_hand_formatted(tmp_path / "会刊.docx")
+    source = path if suffix == ".docx" else _saved_by_libreoffice(path, suffix, tmp_path / "lo")
+    renamed = tmp_path / f"改名{named}"
+    shutil.copy(source, renamed)
+    assert [a.title for a in load(renamed).bulletin.articles()] == expected["titles"]

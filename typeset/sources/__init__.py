@@ -16,7 +16,7 @@ from typeset.resources import sample_issue_dir
 from typeset.sources.confine import Confinement, confined, inside, read_inside, same_file
 from typeset.sources.decode import decode
 from typeset.sources.docx import OTHER_FORMATS, other_format_message, read_docx
-from typeset.sources.docx_convert import converter, to_docx
+from typeset.sources.docx_convert import actual_format, converter, to_docx
 from typeset.sources.docx_limits import MAX_DEPTH, check_limits
 from typeset.sources.docx_notes import attach, numbered
 from typeset.sources.text import BLANKS, read_articles, read_lines
@@ -52,7 +52,9 @@ def read_section(path: Path, root: Path) -> tuple[SourceFile, tuple[Article, ...
     src = read_source_file(path, root)
     if src.encoding != "docx":
         return src, read_articles(src.text, src.name)
-    suffix = path.suffix.lower()
+    suffix = actual_format(src.raw, path.suffix.lower())
+    if suffix in OTHER_FORMATS and converter() is None:  # a .doc renamed .docx, without LibreOffice
+        raise SourceError(other_format_message(suffix), path)
     data = to_docx(src.raw, suffix, src.name) if suffix in OTHER_FORMATS else src.raw  # the original is kept
     check_limits(data, src.name)  # what would exhaust the Word reader's recursion, time or memory
     try:

@@ -88,7 +88,7 @@ def read_docx(data: bytes, name: str) -> tuple[list[Line], str, tuple[tuple[int,
     media = _media_names(data, name)
     read = Read(name, media)
     try:
-        annotated, structured = annotate(data)
+        annotated, structured, dangling = annotate(data)
         result = mammoth.convert_to_html(io.BytesIO(annotated), style_map=STYLE_MAP, external_file_access=False,
                                          convert_image=mammoth.images.img_element(lambda image: _keep(read, image)))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, ExpatError):  # what mammoth raises on a broken file
@@ -100,6 +100,9 @@ def read_docx(data: bytes, name: str) -> tuple[list[Line], str, tuple[tuple[int,
         raise SourceError("Word 文件中没有正文，请放入会刊正文。", name)
     _doc_number_under_title(read.lines)
     notices = _notices(data) + (() if structured or _marked(read) else (NO_STRUCTURE,))
+    if dangling:
+        notices += ((0, f"文档中有 {dangling} 处脚注或尾注标记找不到注释内容（文件可能不完整），已略去这些标记。"
+                        "请在 Word 中检查脚注，删去空的注号或重新插入脚注后保存"),)
     return read.lines, "\n".join(read.texts) + "\n", notices, read.notes
 
 

@@ -8,11 +8,13 @@ Without LibreOffice such a file gets the message of ``other_format_message``.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
 
 from typeset.errors import SourceError
@@ -39,6 +41,27 @@ def converter() -> str | None:
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003 and WPS files
 _MAGIC = {".doc": (_OLE2,), ".wps": (_OLE2,), ".rtf": (b"{\\rtf",), ".odt": (b"PK\x03\x04",)}
+
+
+def actual_format(data: bytes, suffix: str) -> str:
+    """The format a file's bytes are in (``.docx`` ``.doc`` ``.rtf`` ``.odt``), else its suffix:
+    a .docx renamed .doc, or an RTF saved as .doc, opens in Word and WPS, so it is read too."""
+    head = data[:8].lstrip(b"\xef\xbb\xbf")
+    if head.startswith(b"{\\rtf"):
+        return ".rtf"
+    if head.startswith(_OLE2):
+        return suffix if suffix in (".doc", ".wps") else ".doc"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, ValueError, OSError):
+            return suffix
+        if "word/document.xml" in names:
+            return ".docx"
+        if "content.xml" in names and b"application/vnd.oasis.opendocument.text" in data[:200]:
+            return ".odt"
+    return suffix
 
 
 def to_docx(data: bytes, suffix: str, name: str) -> bytes:

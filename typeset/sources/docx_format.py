@@ -39,6 +39,7 @@ DOC_NUMBER = re.compile(r"^[\w\u3400-\u9fff]{0,12}[〔\[［(（]\s*(?:19|20)\d{2
 _NOT_TITLE = re.compile(r"(?:印发|印制)$|^\d{4}\s*年\s*\d{1,2}\s*月|^[（(].*[）)]$|[。；，：]$"
                         r"|^(?:图|表|附表|附图)\s*[0-9０-９一二三四五六七八九十]|^附\s*件")
 _HEADING = {1: re.compile(r"^[一二三四五六七八九十]+、"), 2: re.compile(r"^[（(][一二三四五六七八九十]+[）)]")}
+_DIGITS = re.compile(r"[0-9]{1,9}")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=False)
 _NAMED = {"title", "subtitle", "标题", "副标题", "caption", "题注"}
 _NAMED_PREFIXES = ("heading", "标题 ", "toc", "目录", "header", "footer", "页眉", "页脚")
@@ -85,16 +86,19 @@ class Styles:
     named: set[str] = field(default_factory=set)  # styles that already say what a paragraph is
 
 
-def annotate(data: bytes) -> tuple[bytes, bool]:
-    """The .docx with numbering written out and titles/headings tagged with huikan styles, and
-    whether the document shows any structure (a title, by style or by formatting)."""
+def annotate(data: bytes) -> tuple[bytes, bool, int]:
+    """The .docx with numbering written out and titles/headings tagged with huikan styles,
+    whether the document shows any structure (a title, by style or by formatting) and how many
+    note references without a note were taken out."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = set(archive.namelist())
         body = _parse(archive, "word/document.xml")
         styles_root = _parse(archive, "word/styles.xml") if "word/styles.xml" in names else None
         numbering = read_numbering(_parse(archive, "word/numbering.xml") if "word/numbering.xml" in names else None)
+        notes = {kind: _note_ids(archive, names, kind) for kind in ("footnote", "endnote")}
     if body is None:
-        return data, False
+        return data, False, 0
+    dangling = _drop_dangling_references(body, notes)
     styles = _read_styles(styles_root)
     _text_boxes_in_fallback(body)
     paragraphs = list(body.iter(f"{W}p"))
@@ -114,8 +118,26 @@ def annotate(data: bytes) -> tuple[bytes, bool]:
             previous = para if style == TITLE_STYLE else None
     structured = tagged > 0 or _styled_titles(paragraphs, styles_root)
     if styles_root is None:  # mammoth finds styles through the package's relationships: none to extend
-        return _rezip(data, {"word/document.xml": body}), structured
-    return _rezip(data, {"word/document.xml": body, "word/styles.xml": _with_our_styles(styles_root)}), structured
+        return _rezip(data, {"word/document.xml": body}), structured, dangling
+    return _rezip(data, {"word/document.xml": body, "word/styles.xml": _with_our_styles(styles_root)}), structured, dangling
+
+
+def _note_ids(archive: zipfile.ZipFile, names: set, kind: str) -> set[str]:
+    """The ids of the notes ``word/footnotes.xml`` (or endnotes) holds."""
+    root = _parse(archive, f"word/{kind}s.xml") if f"word/{kind}s.xml" in names else None
+    return set() if root is None else {note.get(f"{W}id", "") for note in root.iter(f"{W}{kind}")}
+
+
+def _drop_dangling_references(body, notes: dict[str, set[str]]) -> int:
+    """A note reference whose note the file does not hold (Word shows nothing there; mammoth
+    would refuse the whole document) is taken out; how many were."""
+    dropped = 0
+    for kind, ids in notes.items():
+        for reference in list(body.iter(f"{W}{kind}Reference")):
+            if reference.get(f"{W}id", "") not in ids:
+                reference.getparent().remove(reference)
+                dropped += 1
+    return dropped
 
 
 def _continues(title: Para | None, para: Para) -> bool:
@@ -340,4 +362,5 @@ def _on(element, attr: str = "val") -> bool:
 
 
 def _int(text, default: int = 21) -> int:
-    return int(text) if text and text.isdigit() else default
+    """A size or level in ASCII digits (``str.isdigit`` also takes ``²``, which ``int`` refuses)."""
+    return int(text) if text and _DIGITS.fullmatch(text) else default

@@ -8,6 +8,7 @@ level's counter restarts when a level above it advances. Bullets are left to mam
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -16,6 +17,9 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _HEAVENLY = "甲乙丙丁戊己庚辛壬癸"
 _ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
           (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+LEVELS = 9  # Word's levels 0–8; a level outside them is not shown
+MAX_START = 32767  # the largest start value Word accepts
+_NUMBER = re.compile(r"-?[0-9]{1,9}")
 _NO_GAP = "、.．)）:：，, \u3000" + _CIRCLED  # a label ending in one of these needs no blank before the text
 
 
@@ -95,7 +99,7 @@ class Numbering:
         or a list this document does not define (left as it is)."""
         abstract = self.nums.get(num_id)
         level = self.level(num_id, ilvl)
-        if abstract is None or level is None or level.fmt not in FORMATS:
+        if abstract is None or not 0 <= ilvl < LEVELS or level is None or level.fmt not in FORMATS:
             return None
         counters = self._advance(num_id, abstract, ilvl)
         label = level.text
@@ -137,16 +141,19 @@ def read_numbering(root) -> Numbering:
     for abstract in root.iter(f"{W}abstractNum"):
         levels = {}
         for lvl in abstract.iter(f"{W}lvl"):
-            levels[int(_val(lvl, "ilvl", "0"))] = Level(
-                _child_val(lvl, "numFmt", "decimal"), _child_val(lvl, "lvlText", ""),
-                _int(_child_val(lvl, "start", "1"), 1), lvl.find(f"{W}isLgl") is not None,
-                _child_val(lvl, "suff", "tab") != "nothing")
+            ilvl = _int(_val(lvl, "ilvl", "0"), -1)
+            if 0 <= ilvl < LEVELS:
+                levels[ilvl] = Level(
+                    _child_val(lvl, "numFmt", "decimal"), _child_val(lvl, "lvlText", ""),
+                    _start(_child_val(lvl, "start", "1"), 1), lvl.find(f"{W}isLgl") is not None,
+                    _child_val(lvl, "suff", "tab") != "nothing")
         numbering.levels[_val(abstract, "abstractNumId", "")] = levels
     for num in root.iter(f"{W}num"):
         num_id = _val(num, "numId", "")
         numbering.nums[num_id] = _child_val(num, "abstractNumId", "")
-        overrides = {int(_val(o, "ilvl", "0")): _int(_child_val(o, "startOverride", ""), 0)
+        overrides = {_int(_val(o, "ilvl", "0"), -1): _start(_child_val(o, "startOverride", ""), 0)
                      for o in num.iter(f"{W}lvlOverride") if o.find(f"{W}startOverride") is not None}
+        overrides = {k: start for k, start in overrides.items() if 0 <= k < LEVELS}
         if overrides:
             numbering.starts[num_id] = overrides
     return numbering
@@ -162,4 +169,11 @@ def _child_val(element, name: str, default: str) -> str:
 
 
 def _int(text: str, default: int) -> int:
-    return int(text) if text.lstrip("-").isdigit() else default
+    """A decimal attribute in ASCII digits (``²`` or ``٣`` are not numbers here), else ``default``."""
+    return int(text) if _NUMBER.fullmatch(text or "") else default
+
+
+def _start(text: str, default: int) -> int:
+    """A start value within what Word accepts (0–32767): a huge one must not spell out a
+    million roman numerals."""
+    return min(max(_int(text, default), 0), MAX_START)
