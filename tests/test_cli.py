@@ -377,6 +377,20 @@ def test_a_mistyped_issue_name_is_answered_with_the_only_folder_of_that_issue(hu
     assert "是不是" not in stderr and "请检查路径" in stderr
 
 
+def test_a_misspelt_folder_name_is_answered_with_the_folder_spelt_closest(huikan, tmp_path, monkeypatch):
+    for name in ("2026年第12期", "2026年第11期", "2027-01"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "issue.toml").write_text("year = 2026\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for typed, meant in (("2027-01x", "2027-01"), ("2026年第12其", "2026年第12期")):
+        code, stdout, stderr = huikan("build", typed)
+        assert code == 2 and stderr.strip() == f"错误：{typed}: 找不到这个文件或文件夹，是不是 {meant}？", stderr
+    code, stdout, stderr = huikan("check", "2026年第1x期")  # as close to 第11期 as to 第12期: no guess
+    assert code == 2 and "是不是" not in stderr and "请检查路径" in stderr, stderr
+    code, stdout, stderr = huikan("build", "会刊")
+    assert code == 2 and "是不是" not in stderr, stderr
+
+
 def test_new_takes_the_serial_from_issue_folders_only_and_asks_when_two_claim_one_issue(tmp_path):
     def issue(name, serial):
         (tmp_path / name).mkdir()
