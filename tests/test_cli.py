@@ -446,3 +446,17 @@ def test_a_copied_folder_built_from_inside_is_refused_naming_the_issue_toml_line
     assert not (copy / "output").exists()
     forced = run("build", "-f", "html", "--force", cwd=copy)
     assert forced.returncode == 0 and (copy / "output" / "2014-05" / "2014-05.html").is_file(), forced.stderr
+
+
+def test_check_labels_and_counts_what_reading_the_issue_warned_of(huikan, tmp_path):
+    """An unknown key of issue.toml is a 警告 line of huikan check, counted in its summary."""
+    folder = tmp_path / "2026-02"
+    folder.mkdir()
+    (folder / "issue.toml").write_text('title = "协会通讯"\nyear = 2026\nnumber = 2\ndate = 2026-02-28\n'
+                                       'publisher = "秘书处"\ntitel = "x"\n', encoding="utf-8")
+    (folder / "01-工作交流.txt").write_text("☆ 标题\n正文一段。\n", encoding="utf-8")
+    code, stdout, stderr = huikan("check", folder)
+    lines = (stdout + stderr).splitlines()
+    assert code == 0 and f"警告：{folder}/issue.toml:6: 未知的设置项“titel”，已忽略。是不是要写“title”（刊名）？" in lines, lines
+    assert all(line.startswith(("警告：", "共 ")) for line in lines), lines
+    assert lines[-1] == "共 0 处错误、1 处警告", lines
