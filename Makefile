@@ -44,6 +44,7 @@ test: test-venv
 # Checker, axe-core and Lighthouse on a built site (scores printed), and DAISY Ace on the EPUBs.
 SITE_TOOLS := tools/site-check
 check-site: test-venv
+	@bash scripts/setup-system.sh site
 	@[ $(SITE_TOOLS)/node_modules/.package-lock.json -nt $(SITE_TOOLS)/package-lock.json ] || \
 		(cd $(SITE_TOOLS) && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 	$(BIN)/python $(SITE_TOOLS)/check_site.py

@@ -19,6 +19,15 @@ PACKAGES=(
   jing                    # RELAX NG validator: the OPDS feeds against tests/fixtures/opds/opds-1.2.rnc
   chromium chromium-driver  # the members' library's browser tests (headless, driven by Selenium)
 )
+# `make check-site` only (argument "site"): Node.js and npm for the pinned validators of
+# tools/site-check. Any node already on PATH is kept (with its own npm); otherwise Debian's
+# nodejs 18.20 and npm 9.2: Ace 1.4.6 declares node >= 20 but runs on 18.20 (tried, 0 violations).
+if [ "${1:-}" = site ]; then
+  if command -v node >/dev/null && command -v npm >/dev/null; then
+    exit 0
+  fi
+  PACKAGES=(nodejs npm)
+fi
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -377,6 +377,20 @@ def test_a_mistyped_issue_name_is_answered_with_the_only_folder_of_that_issue(hu
     assert "是不是" not in stderr and "请检查路径" in stderr
 
 
+def test_a_misspelt_folder_name_is_answered_with_the_folder_spelt_closest(huikan, tmp_path, monkeypatch):
+    for name in ("2026年第12期", "2026年第11期", "2027-01"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "issue.toml").write_text("year = 2026\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for typed, meant in (("2027-01x", "2027-01"), ("2026年第12其", "2026年第12期")):
+        code, stdout, stderr = huikan("build", typed)
+        assert code == 2 and stderr.strip() == f"错误：{typed}: 找不到这个文件或文件夹，是不是 {meant}？", stderr
+    code, stdout, stderr = huikan("check", "2026年第1x期")  # as close to 第11期 as to 第12期: no guess
+    assert code == 2 and "是不是" not in stderr and "请检查路径" in stderr, stderr
+    code, stdout, stderr = huikan("build", "会刊")
+    assert code == 2 and "是不是" not in stderr, stderr
+
+
 def test_new_takes_the_serial_from_issue_folders_only_and_asks_when_two_claim_one_issue(tmp_path):
     def issue(name, serial):
         (tmp_path / name).mkdir()
@@ -432,3 +446,17 @@ def test_a_copied_folder_built_from_inside_is_refused_naming_the_issue_toml_line
     assert not (copy / "output").exists()
     forced = run("build", "-f", "html", "--force", cwd=copy)
     assert forced.returncode == 0 and (copy / "output" / "2014-05" / "2014-05.html").is_file(), forced.stderr
+
+
+def test_check_labels_and_counts_what_reading_the_issue_warned_of(huikan, tmp_path):
+    """An unknown key of issue.toml is a 警告 line of huikan check, counted in its summary."""
+    folder = tmp_path / "2026-02"
+    folder.mkdir()
+    (folder / "issue.toml").write_text('title = "协会通讯"\nyear = 2026\nnumber = 2\ndate = 2026-02-28\n'
+                                       'publisher = "秘书处"\ntitel = "x"\n', encoding="utf-8")
+    (folder / "01-工作交流.txt").write_text("☆ 标题\n正文一段。\n", encoding="utf-8")
+    code, stdout, stderr = huikan("check", folder)
+    lines = (stdout + stderr).splitlines()
+    assert code == 0 and f"警告：{folder}/issue.toml:6: 未知的设置项“titel”，已忽略。是不是要写“title”（刊名）？" in lines, lines
+    assert all(line.startswith(("警告：", "共 ")) for line in lines), lines
+    assert lines[-1] == "共 0 处错误、1 处警告", lines

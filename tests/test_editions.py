@@ -271,6 +271,15 @@ def test_the_build_lists_the_editions_it_kept(tmp_path):
     assert (tmp_path / "output" / "2014-05" / "2014-05.html").is_file()
 
 
+def test_the_press_edition_is_announced_as_the_print_shops(tmp_path):
+    """--press writes 2014-05-印厂版.pdf: its line says 印厂版, not the plain 印刷 PDF."""
+    result = run("build", tiny_issue(tmp_path), "-f", "pdf", "--press", "--year", "2014", "--number", "5",
+                 "-o", tmp_path / "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stdout.splitlines() if line.endswith(".pdf")]
+    assert lines == [f"印厂版 PDF：{tmp_path / 'out' / '2014-05-印厂版.pdf'}"], result.stdout
+
+
 def test_the_recipe_covers_pictures_and_settings_but_not_what_the_build_does_not_read(tmp_path):
     from PIL import Image
 

@@ -122,3 +122,17 @@ def test_ctrl_c_while_warming_up_is_one_line_too(archive, tmp_path):
     _, stderr = run.communicate(timeout=120)
     assert run.returncode == 130, stderr
     assert "Traceback" not in stderr and len(stderr.strip().splitlines()) == 1, stderr
+
+
+@pytest.mark.parametrize("name", ["2026-02", "2026 02 草稿"])
+def test_an_issue_the_check_stops_names_the_check_to_run_and_no_force(tmp_path, monkeypatch, name):
+    """The library has no --force: its failure line says which huikan check to run, from here."""
+    from typeset.library.workers import Job, build_issue
+
+    archive = tmp_path / "文库"
+    write_issue(archive / "2026" / name, issue_toml(2026, 2, 2, 2), {"01-工作交流.txt": "☆ 标题\n会议很成功,大家很满意,一致通过.\n"})
+    monkeypatch.chdir(tmp_path)
+    outcome = build_issue(Job("2026-02", archive / "2026" / name, tmp_path / "site" / "2026-02"))
+    shown = f'"文库/2026/{name}"' if " " in name else f"文库/2026/{name}"
+    assert outcome.error == f"发现 3 处必须修改的错误，这一期没有排版。请运行 huikan check {shown} 查看并修改。", outcome.error
+    assert not (tmp_path / "site" / "2026-02").exists() or not any((tmp_path / "site" / "2026-02").iterdir())

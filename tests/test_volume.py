@@ -181,3 +181,18 @@ def test_a_year_with_a_failed_issue_keeps_its_previous_volume(year_library, tmp_
     result = build_library(archive, site, workers=1)
     assert (site / VOLUME).read_bytes() == before
     assert any("合订本" in str(f) and "上一次" in str(f) for f in result.failures), result.failures
+
+
+@pytest.mark.parametrize("changed", [False, True])
+def test_the_volume_command_asks_for_a_library_run_only_when_it_changed_something(tmp_path, monkeypatch, changed):
+    from typer.testing import CliRunner
+
+    from typeset.cli import app
+    from typeset.library import LibraryResult
+
+    bound = [tmp_path / "site" / "合订本" / "两新党建2021年合订本.pdf"] if changed else []
+    monkeypatch.setattr("typeset.library.build_volume", lambda *args, **kwargs: LibraryResult(tmp_path, changed=bound))
+    done = CliRunner().invoke(app, ["volume", str(tmp_path), "2021", "--out", str(tmp_path / "site")])
+    assert done.exit_code == 0, done.output
+    assert ("没有变化" in done.output) is not changed
+    assert ("再运行一次 huikan library" in done.output) is changed, done.output

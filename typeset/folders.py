@@ -5,6 +5,7 @@ when a name is mistyped; a folder named otherwise (``pristine-2026-12``, ``备�
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from pathlib import Path
@@ -53,12 +54,22 @@ def nearby_issue_folders(here: Path) -> list[Path]:
 
 def same_issue_named(path: Path) -> list[Path]:
     """For a path that does not exist but is named like an issue (``2026-12``): the existing
-    folders beside it named for the same year and number (``2026年第12期``)."""
+    folders beside it named for the same year and number (``2026年第12期``). A name that is no
+    issue number (``2026-12x``, ``2026年第12其``): the one issue folder beside it spelt closest."""
     wanted = parse_issue_name(path.name)
-    if wanted is None:
-        return []
     parent = path.parent if str(path.parent) else Path(".")
+    if wanted is None:
+        return _spelt_like(path.name, issue_folders(parent))
     return [folder for folder in issue_folders(parent) if parse_issue_name(folder.name) == wanted]
+
+
+def _spelt_like(name: str, folders: list[Path]) -> list[Path]:
+    """The folder whose name is closest to ``name`` (similarity ≥ 0.8), if no other is as close."""
+    scored = sorted(((difflib.SequenceMatcher(None, name, folder.name).ratio(), folder) for folder in folders),
+                    key=lambda pair: pair[0], reverse=True)
+    if not scored or scored[0][0] < 0.8 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return []
+    return [scored[0][1]]
 
 
 def shown(folders: list[Path], here: Path) -> str:

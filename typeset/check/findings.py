@@ -70,7 +70,8 @@ class Report:
     def ok(self) -> bool:
         return not self.errors
 
-    def summary(self) -> str:
-        if not self.findings:
+    def summary(self, logged: int = 0) -> str:
+        """``logged``: warnings logged while reading (an unknown key of issue.toml …), counted too."""
+        if not self.findings and not logged:
             return "未发现问题。"
-        return f"共 {len(self.errors)} 处错误、{len(self.warnings)} 处警告"
+        return f"共 {len(self.errors)} 处错误、{len(self.warnings) + logged} 处警告"

@@ -51,14 +51,17 @@ def build_command(
         report_problems(failed.findings, failed.warnings)
         raise
     report_problems(result.findings, result.warnings, result.notes)
-    _report_files(result)
+    _report_files(result, press)
 
 
-def _report_files(result) -> None:
+PRESS_LABEL = "印厂版 PDF"  # the pdf writer's file under --press is the print shop's
+
+
+def _report_files(result, press: bool) -> None:
     from typeset.writers import writers
 
     for name, path in result.files.items():
-        tell(f"{writers()[name].label}：{path}")
+        tell(f"{PRESS_LABEL if press and name == 'pdf' else writers()[name].label}：{path}")
     for path in result.kept:
         tell(f"保留上次排版的文件（源稿和设置与本次完全相同）：{path}")
     if result.removed:

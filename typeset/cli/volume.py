@@ -33,7 +33,8 @@ def volume_command(
         typer.echo(visible(f"已生成 {path}"))
     if not result.changed and not result.failures:
         typer.echo(f"{year} 年合订本没有变化（各期都没有改动）。")
-    typer.echo("提示：网站首页的链接和校验清单要再运行一次 huikan library 才会更新。")
+    if result.changed or result.built:  # nothing rebuilt or rebound: the pages and manifests are right
+        typer.echo("提示：网站首页的链接和校验清单要再运行一次 huikan library 才会更新。")
     for failure in result.failures:
         say(str(failure))
     if result.failures:

@@ -19,7 +19,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from typeset.errors import EnvironmentProblem, TypesetError
+from typeset.errors import CheckFailed, EnvironmentProblem, TypesetError
 from typeset.outputs import replace_file
 
 COVER_NAME = "cover.png"
@@ -146,10 +146,21 @@ def build_issue(job: Job) -> Outcome:
         files = dict(result.files)
         files["cover"] = draw_cover(files["pdf"], job.out_dir / COVER_NAME)
         return Outcome(job.issue_id, files, list(result.warnings), [str(f) for f in result.findings])
+    except CheckFailed as failed:
+        return Outcome(job.issue_id, error=check_failed(failed, job.folder))
     except TypesetError as error:
         return Outcome(job.issue_id, error=str(error))
     except Exception as error:  # noqa: BLE001 - one issue's bug must not stop the others
         return Outcome(job.issue_id, error=f"内部错误（{type(error).__name__}：{error}），请单独运行 huikan build 查看详情。")
+
+
+def check_failed(failed: CheckFailed, folder: Path) -> str:
+    """The build's "run huikan check, or add --force" said for the library, which has no --force:
+    the check command names the issue's folder as typed from here."""
+    errors = sum(finding.severity == "error" for finding in failed.findings)
+    where = os.path.relpath(folder)
+    where = f'"{where}"' if any(c.isspace() or c in "'\"$`\\;&|<>()*?" for c in where) else where
+    return f"发现 {errors} 处必须修改的错误，这一期没有排版。请运行 huikan check {where} 查看并修改。"
 
 
 def draw_cover(pdf: Path, target: Path) -> Path:
