@@ -377,3 +377,21 @@ def test_what_a_killed_run_wrote_before_recording_it_stays_the_librarys(copy, mo
     assert result.built == [issue_id] and load_state(site).pending == []
     assert set(read_manifest(site / MANIFEST)) >= {f"{issue_id}/{issue_id}.pdf", "opds/2021.xml",
                                                      "合订本/两新党建2021年合订本.pdf"}
+
+
+def test_the_users_file_where_the_search_index_goes_is_never_overwritten(tmp_path):
+    """A site whose archive had nothing to index yet; the user's own pagefind/pagefind.js; then
+    an issue to index: the index is written beside it, that file is reported and left alone."""
+    archive = two_issues(tmp_path / "archive", years=(2020,))
+    toml = (archive / "2020-01" / "issue.toml").read_text(encoding="utf-8")
+    (archive / "2020-01" / "issue.toml").write_text("year = \n", encoding="utf-8")
+    site = tmp_path / "site"
+    assert build_library(archive, site, workers=1).failures and not (site / "pagefind").exists()
+    (site / "pagefind").mkdir()
+    (site / "pagefind" / "pagefind.js").write_text("// 用户自己的脚本\n", encoding="utf-8")
+    (archive / "2020-01" / "issue.toml").write_text(toml, encoding="utf-8")
+    result = build_library(archive, site, workers=1)
+    assert (site / "pagefind" / "pagefind.js").read_text(encoding="utf-8") == "// 用户自己的脚本\n"
+    assert [failure.where for failure in result.failures] == ["pagefind/pagefind.js"]
+    assert result.indexed and (site / "pagefind" / "pagefind-entry.json").is_file()
+    assert "pagefind/pagefind.js" not in read_manifest(site / MANIFEST)

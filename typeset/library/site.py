@@ -291,7 +291,7 @@ def _write_site(archive: Archive, site: Path, views: list[IssueView], result: Li
         return set(pages)  # nothing to search: no index (Pagefind refuses an empty site)
     if pages_changed or result.built or not intact:
         try:
-            bundle = dict.fromkeys(index_site(site, bundle), "")
+            bundle = dict.fromkeys(index_site(site, bundle, keep=lambda names: _keep_foreign(site, names, state, result)), "")
             result.indexed = True
         except EnvironmentProblem as problem:
             result.failures.append(Failure("全文检索", problem.message))
@@ -307,6 +307,15 @@ def _leave_foreign(site: Path, pages: dict[str, str | bytes], state: SiteState, 
             result.failures.append(Failure(name, FOREIGN.format(what="")))
             del pages[name]
     state.claim(site, [name for name in pages if not state.claims(name)])
+
+
+def _keep_foreign(site: Path, names: list[str], state: SiteState, result: LibraryResult) -> list[str]:
+    """The search index's files whose place holds the user's own file: reported and kept; the
+    others are claimed before they are written."""
+    foreign = [name for name in names if is_real_file(site, name) and not state.claims(name)]
+    result.failures += [Failure(name, FOREIGN.format(what="")) for name in foreign]
+    state.claim(site, [name for name in names if name not in foreign])
+    return foreign
 
 
 def _issue_pages(archive: Archive, views: list[IssueView], result: LibraryResult) -> dict[str, str | bytes]:
