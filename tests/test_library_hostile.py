@@ -395,3 +395,24 @@ def test_the_users_file_where_the_search_index_goes_is_never_overwritten(tmp_pat
     assert [failure.where for failure in result.failures] == ["pagefind/pagefind.js"]
     assert result.indexed and (site / "pagefind" / "pagefind-entry.json").is_file()
     assert "pagefind/pagefind.js" not in read_manifest(site / MANIFEST)
+
+
+def test_ctrl_c_during_the_library_never_says_nothing_was_written(tmp_path):
+    """One build is all or nothing; the library keeps what it finished: Ctrl-C after an issue's
+    editions are in place is one line that says so (it said 没有写出任何文件), exit 130."""
+    import signal
+    import time
+
+    archive = two_issues(tmp_path / "archive")
+    site = tmp_path / "site"
+    run = subprocess.Popen([sys.executable, "-m", "typeset", "library", str(archive), "--out", str(site), "--jobs", "1"],
+                           env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not (site / "2020-01" / "2020-01.pdf").is_file() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    run.send_signal(signal.SIGINT)
+    _, stderr = run.communicate(timeout=120)
+    assert (site / "2020-01" / "2020-01.pdf").is_file() and run.returncode == 130, stderr
+    lines = [line for line in stderr.strip().splitlines() if not line.startswith("提示")]
+    assert len(lines) == 1 and "Traceback" not in stderr and "没有写出任何文件" not in stderr, stderr
+    assert "再运行一次 huikan library" in lines[0]
