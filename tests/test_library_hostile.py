@@ -416,3 +416,23 @@ def test_ctrl_c_during_the_library_never_says_nothing_was_written(tmp_path):
     lines = [line for line in stderr.strip().splitlines() if not line.startswith("提示")]
     assert len(lines) == 1 and "Traceback" not in stderr and "没有写出任何文件" not in stderr, stderr
     assert "再运行一次 huikan library" in lines[0]
+
+
+def test_a_huge_file_where_a_page_goes_is_never_read_whole(tmp_path):
+    """A page is rewritten only when its bytes change: a 300 MB file (sparse) put where one goes
+    was read whole to compare (3 GB: 3 GB in memory); now the sizes differ and it is replaced."""
+    import tracemalloc
+
+    from typeset.library.pages import write_if_changed
+
+    with open(tmp_path / "index.html", "wb") as handle:
+        handle.truncate(300 * 1024 * 1024)
+    tracemalloc.start()
+    try:
+        written = write_if_changed(tmp_path, "index.html", b"<!doctype html>\n")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert written and peak < 20 * 1024 * 1024, peak
+    assert (tmp_path / "index.html").read_bytes() == b"<!doctype html>\n"
+    assert not write_if_changed(tmp_path, "index.html", b"<!doctype html>\n")

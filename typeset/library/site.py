@@ -21,7 +21,7 @@ from typeset.library.bindery import STATE_FILE as VOLUME_STATE, volume_files, vo
 from typeset.library.catalog import IssueView, issue_view
 from typeset.library.feeds import render_feeds
 from typeset.library.fixity import SOURCES_MANIFEST, source_files, write_manifests
-from typeset.library.pages import render_issue, render_pages, write_if_changed
+from typeset.library.pages import holds, render_issue, render_pages, write_if_changed
 from typeset.library.search import BUNDLE, SHARDS, index_site, search_files
 from typeset.library.state import (MARKER, STATE_FILE, SiteState, claim_site, digests, issue_digest, load_state,
                                    matches, save_state)
@@ -303,7 +303,7 @@ def _leave_foreign(site: Path, pages: dict[str, str | bytes], state: SiteState, 
     claim) with other bytes; claim the rest before they are written."""
     for name, data in sorted(pages.items()):
         data = data.encode("utf-8") if isinstance(data, str) else data
-        if is_real_file(site, name) and not state.claims(name) and (site / name).read_bytes() != data:
+        if is_real_file(site, name) and not state.claims(name) and not holds(site, name, data):
             result.failures.append(Failure(name, FOREIGN.format(what="")))
             del pages[name]
     state.claim(site, [name for name in pages if not state.claims(name)])
