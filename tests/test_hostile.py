@@ -360,3 +360,53 @@ def test_capped_replace_and_join_keep_markup_unescaped(tmp_path):
     (tmp_path / "m.html.j2").write_text("{{ '甲乙'|replace('乙', '<wbr>'|safe) }}|{{ ['<i>'|safe, '&']|join }}", encoding="utf-8")
     env = sandbox.environment([tmp_path], tmp_path, autoescape=True)
     assert sandbox.render(env, "m.html.j2") == "甲<wbr>|<i>&amp;"
+
+
+# --- digests: streamed, never through a link, never waiting on a pipe -----------------------------
+
+def test_the_recipe_of_an_issue_never_reads_a_huge_file_whole(tmp_path):
+    """``huikan build`` in the editor's folder digests what the build reads: a 300 MB file in the
+    issue's style/ (sparse) was read whole (3 GB → 3.2 GB RSS); now it is streamed, past the
+    readers' limit not read at all."""
+    import tracemalloc
+
+    from typeset.recipe import recipe_of
+
+    folder = tmp_path / "2020-01"
+    folder.mkdir()
+    (folder / "issue.toml").write_text('title = "会刊"\nyear = 2020\nnumber = 1\ndate = 2020-01-28\npublisher = "秘书处"\n', encoding="utf-8")
+    (folder / "01-正文.txt").write_text("☆ 标题\n正文。\n", encoding="utf-8")
+    (folder / "style").mkdir()
+    with open(folder / "style" / "big.bin", "wb") as handle:
+        handle.truncate(300 * 1024 * 1024)
+    bulletin = load(folder).bulletin
+    tracemalloc.start()
+    try:
+        first = recipe_of(bulletin)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * 1024 * 1024, peak
+    (folder / "style" / "big.bin").unlink()
+    assert recipe_of(bulletin) != first
+
+
+def test_a_digest_neither_follows_a_link_nor_waits_on_a_pipe(tmp_path):
+    import hashlib
+    import signal
+
+    from typeset.sources.confine import digest_file
+
+    os.mkfifo(tmp_path / "pipe.png")
+    (tmp_path / "secret.txt").write_text(SECRET, encoding="utf-8")
+    (tmp_path / "link.png").symlink_to(tmp_path / "secret.txt")
+    previous = signal.signal(signal.SIGALRM, lambda *_: pytest.fail("digest_file waited on a pipe"))
+    signal.alarm(5)
+    try:
+        piped, linked = hashlib.sha256(), hashlib.sha256()
+        digest_file(piped, tmp_path / "pipe.png")
+        digest_file(linked, tmp_path / "link.png")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert linked.hexdigest() != hashlib.sha256(SECRET.encode()).hexdigest()

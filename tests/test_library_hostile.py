@@ -299,9 +299,10 @@ def test_a_state_of_the_earlier_format_is_read_and_its_issues_rebuilt(copy):
         del known["sha256"]
     state["format"] = 1
     del state["written"]
+    state["issues"]["2020-01"]["files"]["html"] = "2020-01/2020-01.html"  # the HTML edition it used to publish
     (site / STATE_FILE).write_text(json.dumps(state), encoding="utf-8")
     (site / MARKER).unlink()  # a site made before the marker existed is still the library's
-    (site / "2020-01" / "2020-01.html").write_text(SCRIPT, encoding="utf-8")  # the HTML edition it used to publish
+    (site / "2020-01" / "2020-01.html").write_text(SCRIPT, encoding="utf-8")
     result = build_library(archive, site, workers=1)
     assert sorted(result.built) == ["2020-01", "2020-02"] and (site / MARKER).is_file()
     assert not (site / "2020-01" / "2020-01.html").exists()
@@ -319,3 +320,119 @@ def test_the_volume_command_never_says_unchanged_beside_a_failure(tmp_path, monk
     done = CliRunner().invoke(app, ["volume", str(tmp_path), "2021", "--out", str(tmp_path / "site")])
     assert done.exit_code == 1 and "2021年合订本" in done.output
     assert "没有变化" not in done.output
+
+
+# --- the user's files at names the library would write later ------------------------------------
+
+def new_issue(archive: Path, year: int, number: int) -> str:
+    issue_id = f"{year}-{number:02d}"
+    write_issue(archive / issue_id, issue_toml(year, number, number, number), {"01-工作交流.txt": sample_articles()[0]})
+    return issue_id
+
+
+def test_the_users_files_where_later_outputs_go_are_never_overwritten(copy):
+    """A site the library made, then the user's own files at names a later run would write (a
+    new issue's editions and page, a new year's feed and volume): each is reported, none
+    overwritten, and what does not collide is built."""
+    archive, site = copy
+    blocked, paged = new_issue(archive, 2021, 3), new_issue(archive, 2022, 4)
+    planted = {f"{blocked}/{blocked}.pdf": "用户自己的 PDF", f"{paged}/index.html": "用户自己的网页",
+               "opds/2022.xml": "用户自己的订阅", "合订本/两新党建2022年合订本.pdf": "用户扫描的合订本",
+               f"{paged}/笔记.txt": "用户的笔记"}
+    for name, text in planted.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text, encoding="utf-8")
+    result = build_library(archive, site, workers=2)
+    assert {name: (site / name).read_text(encoding="utf-8") for name in planted} == planted
+    failed = "\n".join(f"{failure.where}：{failure.message}" for failure in result.failures)
+    for name in (f"{blocked}/{blocked}.pdf", f"{paged}/index.html", "opds/2022.xml", "两新党建2022年合订本.pdf"):
+        assert name in failed and "不是 huikan library 写的" in failed
+    assert result.built == [paged] and (site / paged / f"{paged}.pdf").is_file()
+    assert not set(planted) & (set(load_state(site).owned()) | set(read_manifest(site / MANIFEST)))
+    for name in list(planted)[:4]:  # moved away: the next run writes them
+        (site / name).unlink()
+    result = clean(build_library(archive, site, workers=2))
+    assert result.built == [blocked] and (site / "合订本" / "两新党建2022年合订本.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_what_a_killed_run_wrote_before_recording_it_stays_the_librarys(copy, monkeypatch):
+    """Editions, pages and volumes are claimed in the state before they are written: a run killed
+    after writing them and before recording them leaves nothing the next run takes for the user's."""
+    archive, site = copy
+    issue_id = new_issue(archive, 2021, 3)
+    import typeset.library.site as library_site
+
+    def killed(site_, state):
+        raise KeyboardInterrupt  # after pages, volumes and before the state records them
+
+    monkeypatch.setattr(library_site, "_remove_unproduced", lambda *args: killed(*args[:1], None))
+    with pytest.raises(KeyboardInterrupt):
+        build_library(archive, site, workers=1)
+    assert (site / issue_id / f"{issue_id}.pdf").is_file() and (site / "opds" / "2021.xml").is_file()
+    assert {"opds/2021.xml", "合订本/两新党建2021年合订本.pdf"} <= set(load_state(site).pending)
+    monkeypatch.undo()
+    edit = archive / issue_id / "01-工作交流.txt"
+    edit.write_text(edit.read_text(encoding="utf-8") + "补上的一段话。\n", encoding="utf-8")
+    result = clean(build_library(archive, site, workers=1))
+    assert result.built == [issue_id] and load_state(site).pending == []
+    assert set(read_manifest(site / MANIFEST)) >= {f"{issue_id}/{issue_id}.pdf", "opds/2021.xml",
+                                                     "合订本/两新党建2021年合订本.pdf"}
+
+
+def test_the_users_file_where_the_search_index_goes_is_never_overwritten(tmp_path):
+    """A site whose archive had nothing to index yet; the user's own pagefind/pagefind.js; then
+    an issue to index: the index is written beside it, that file is reported and left alone."""
+    archive = two_issues(tmp_path / "archive", years=(2020,))
+    toml = (archive / "2020-01" / "issue.toml").read_text(encoding="utf-8")
+    (archive / "2020-01" / "issue.toml").write_text("year = \n", encoding="utf-8")
+    site = tmp_path / "site"
+    assert build_library(archive, site, workers=1).failures and not (site / "pagefind").exists()
+    (site / "pagefind").mkdir()
+    (site / "pagefind" / "pagefind.js").write_text("// 用户自己的脚本\n", encoding="utf-8")
+    (archive / "2020-01" / "issue.toml").write_text(toml, encoding="utf-8")
+    result = build_library(archive, site, workers=1)
+    assert (site / "pagefind" / "pagefind.js").read_text(encoding="utf-8") == "// 用户自己的脚本\n"
+    assert [failure.where for failure in result.failures] == ["pagefind/pagefind.js"]
+    assert result.indexed and (site / "pagefind" / "pagefind-entry.json").is_file()
+    assert "pagefind/pagefind.js" not in read_manifest(site / MANIFEST)
+
+
+def test_ctrl_c_during_the_library_never_says_nothing_was_written(tmp_path):
+    """One build is all or nothing; the library keeps what it finished: Ctrl-C after an issue's
+    editions are in place is one line that says so (it said 没有写出任何文件), exit 130."""
+    import signal
+    import time
+
+    archive = two_issues(tmp_path / "archive")
+    site = tmp_path / "site"
+    run = subprocess.Popen([sys.executable, "-m", "typeset", "library", str(archive), "--out", str(site), "--jobs", "1"],
+                           env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not (site / "2020-01" / "2020-01.pdf").is_file() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    run.send_signal(signal.SIGINT)
+    _, stderr = run.communicate(timeout=120)
+    assert (site / "2020-01" / "2020-01.pdf").is_file() and run.returncode == 130, stderr
+    lines = [line for line in stderr.strip().splitlines() if not line.startswith("提示")]
+    assert len(lines) == 1 and "Traceback" not in stderr and "没有写出任何文件" not in stderr, stderr
+    assert "再运行一次 huikan library" in lines[0]
+
+
+def test_a_huge_file_where_a_page_goes_is_never_read_whole(tmp_path):
+    """A page is rewritten only when its bytes change: a 300 MB file (sparse) put where one goes
+    was read whole to compare (3 GB: 3 GB in memory); now the sizes differ and it is replaced."""
+    import tracemalloc
+
+    from typeset.library.pages import write_if_changed
+
+    with open(tmp_path / "index.html", "wb") as handle:
+        handle.truncate(300 * 1024 * 1024)
+    tracemalloc.start()
+    try:
+        written = write_if_changed(tmp_path, "index.html", b"<!doctype html>\n")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert written and peak < 20 * 1024 * 1024, peak
+    assert (tmp_path / "index.html").read_bytes() == b"<!doctype html>\n"
+    assert not write_if_changed(tmp_path, "index.html", b"<!doctype html>\n")

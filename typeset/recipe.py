@@ -17,7 +17,7 @@ from typeset import __version__
 from typeset.config import ISSUE_FILE
 from typeset.model import Bulletin
 from typeset.resources import styles_dir, templates_dir
-from typeset.sources.confine import inside
+from typeset.sources.confine import digest_file, inside
 
 PACKAGE = Path(__file__).resolve().parent
 NOT_EDITIONS = ("library", "cli", "preview", "__pycache__", "_data")  # code that makes no edition's bytes
@@ -30,7 +30,7 @@ def recipe_of(bulletin: Bulletin) -> str:
     digest = hashlib.sha256(f"{tool_digest()}\n{bulletin.meta!r}\n".encode())
     for name, path in read_files(bulletin):
         digest.update(f"{name}\0{path.stat().st_size}\0".encode())
-        digest.update(path.read_bytes())
+        digest_file(digest, path)  # streamed: a huge file beside the issue is never read whole
     return digest.hexdigest()
 
 

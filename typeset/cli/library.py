@@ -7,6 +7,7 @@ time), writes the pages, the search index and the OPDS/Atom feeds, then lists fa
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from typing import Optional
@@ -17,6 +18,7 @@ ARCHIVE_HELP = "会刊文库文件夹：每期会刊一个文件夹（含 issue.
 OUT_HELP = "网站文件夹（生成的静态网站放在这里，可整个上传到任何网站空间）。"
 JOBS_HELP = "同时排版的进程数（默认等于 CPU 核数）。"
 FORCE_HELP = "全部重新排版（默认只排有改动的期）。"
+STOPPED = "已中止：已写好的各期和网页留在网站文件夹里；再运行一次 huikan library 即可接着完成。"
 
 
 def library_command(
@@ -29,7 +31,11 @@ def library_command(
     from typeset.library import build_library
 
     started = time.monotonic()
-    result = build_library(archive, out, workers=jobs, force=rebuild)
+    try:
+        result = build_library(archive, out, workers=jobs, force=rebuild)
+    except KeyboardInterrupt:  # unlike one build, a run may have written part of the site
+        typer.echo(STOPPED, err=True)
+        sys.exit(130)
     for finding in result.findings:
         typer.echo(f"提示：{finding}", err=True)
     for warning in result.warnings:

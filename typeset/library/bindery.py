@@ -12,11 +12,11 @@ import hashlib
 import json
 from pathlib import Path
 
-from typeset.errors import TypesetError
+from typeset.errors import OutputError, TypesetError
 from typeset.library.archive import Failure
 from typeset.library.catalog import IssueView
 from typeset.library.pages import write_if_changed
-from typeset.library.state import digests, matches, tool_digest
+from typeset.library.state import SiteState, digests, matches, tool_digest
 from typeset.library.volume import (FOLDER, SOURCES_SUFFIX, Volume, bind, bind_year, issues_by_year, volume_file_name,
                                     volume_title)
 from typeset.model import SourceFile
@@ -40,11 +40,14 @@ def volume_links(views: list[IssueView]) -> dict[int, str]:
 
 
 def write_volumes(site: Path, views: list[IssueView], sources: dict[str, tuple[SourceFile, ...]],
-                  years: set[int] | None = None, incomplete: set[int] = frozenset()) -> tuple[list[Path], list[Failure]]:
+                  years: set[int] | None = None, incomplete: set[int] = frozenset(),
+                  claims: SiteState | None = None) -> tuple[list[Path], list[Failure]]:
     """Bind every year (or only ``years``) whose key changed; returns the files written and the
     years that could not be bound (the others go on). A year with an issue that failed this run
     (``incomplete``) keeps the volume it has, if any: a volume silently missing an issue would
-    replace a complete one (a year never bound is bound with the issues that did build)."""
+    replace a complete one (a year never bound is bound with the issues that did build). A file
+    at a volume's name that the library neither recorded nor ``claims`` is the user's: that
+    year is not bound over it."""
     state = _load(site)
     changed: list[Path] = []
     failures: list[Failure] = []
@@ -56,7 +59,7 @@ def write_volumes(site: Path, views: list[IssueView], sources: dict[str, tuple[S
             if year in incomplete and known and known["key"] != volume_key(volume, sources):
                 failures.append(Failure(f"{year}年合订本", "这一年有一期没有排成，合订本保留上一次的样子。改好那一期后再运行一次即可。"))
                 continue
-            changed += _bind_if_changed(site, volume, sources, state)
+            changed += _bind_if_changed(site, volume, sources, state, claims)
         except TypesetError as error:
             failures.append(Failure(f"{year}年合订本", str(error)))
     if years is None:
@@ -66,16 +69,27 @@ def write_volumes(site: Path, views: list[IssueView], sources: dict[str, tuple[S
 
 
 def _bind_if_changed(site: Path, volume: Volume, sources: dict[str, tuple[SourceFile, ...]],
-                     state: dict[str, dict]) -> list[Path]:
+                     state: dict[str, dict], claims: SiteState | None = None) -> list[Path]:
     key, paths = volume_key(volume, sources), volume_paths(volume)
     known = state.get(str(volume.year), {"key": None, "files": {}})
     if known["key"] == key and set(known["files"]) == set(paths) and \
             all(matches(site, path, digest) for path, digest in known["files"].items()):
         return []
+    if claims is not None:
+        _refuse_foreign(site, paths, state, claims)
+        claims.claim(site, paths)
     written = write_volume(site, volume, sources)
     _remove(site, set(known["files"]) - set(paths))  # the 刊名 changed: the old names go
     state[str(volume.year)] = {"key": key, "files": digests(site, paths)}
     return written
+
+
+def _refuse_foreign(site: Path, paths: tuple[str, str], state: dict[str, dict], claims: SiteState) -> None:
+    recorded = {path for entry in state.values() for path in entry["files"]}
+    foreign = [path for path in paths if is_real_file(site, path) and path not in recorded and not claims.claims(path)]
+    if foreign:
+        raise OutputError(f"网站里已有同名的文件，不是 huikan library 写的：没有覆盖它（{'、'.join(foreign)}），"
+                          "这一年的合订本没有装订。请把它移走或改名，再运行一次。", site / foreign[0])
 
 
 def write_volume(site: Path, volume: Volume, sources: dict[str, tuple[SourceFile, ...]]) -> list[Path]:

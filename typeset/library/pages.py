@@ -51,14 +51,20 @@ def issue_env(style: str) -> jinja2.Environment:
 def write_if_changed(site: Path, name: str, data: bytes) -> bool:
     """Write ``site/name`` unless it is a regular file holding exactly these bytes; True when
     written. A symlink there is replaced, never read nor written through."""
-    path = site / name
-    try:
-        if path.is_file() and not path.is_symlink() and path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
+    if holds(site, name, data):
+        return False
     replace_file(site, name, data)
     return True
+
+
+def holds(site: Path, name: str, data: bytes) -> bool:
+    """``site/name`` is a regular file (not a link) holding exactly ``data``; the size is
+    compared first, so a huge file put there is never read."""
+    path = site / name
+    try:
+        return path.is_file() and not path.is_symlink() and path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def render_pages(settings: Settings, issues: list[IssueView], volumes: dict[int, str] | None = None,

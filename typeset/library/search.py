@@ -40,20 +40,24 @@ def pagefind_executable() -> Path:
     return get_executable()
 
 
-def index_site(site: Path, previous: Iterable[str] = ()) -> list[str]:
+def index_site(site: Path, previous: Iterable[str] = (), keep=None) -> list[str]:
     """(Re)build ``SITE/pagefind/`` from the issue pages; result URLs keep ``index.html`` so
     they also open from a folder. Pagefind writes into a folder of its own first; its files are
     then put in place one by one, and of the earlier index only the files ``previous`` names
-    (the library's record) are removed. Returns the index's files, relative to the site."""
+    (the library's record) are removed. ``keep(names)``, given the index's files before they are
+    put in place, returns those that must not be (the user's own files there). Returns the
+    index's files written, relative to the site."""
     with tempfile.TemporaryDirectory(prefix="huikan-pagefind-") as staging:
         _run_pagefind(site, Path(staging) / BUNDLE)
         made = sorted(path.relative_to(staging).as_posix() for path in Path(staging).rglob("*") if path.is_file())
+        kept = set(keep(made)) if keep else set()
         for name in made:
-            replace_file(site, name, (Path(staging) / name).read_bytes())
+            if name not in kept:
+                replace_file(site, name, (Path(staging) / name).read_bytes())
     for name in sorted(set(previous) - set(made)):
         if is_real_file(site, name) and name.startswith(f"{BUNDLE}/"):
             (site / name).unlink()
-    return made
+    return [name for name in made if name not in kept]
 
 
 def _run_pagefind(site: Path, output: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -20,7 +21,7 @@ from typeset.library.bindery import STATE_FILE as VOLUME_STATE, volume_files, vo
 from typeset.library.catalog import IssueView, issue_view
 from typeset.library.feeds import render_feeds
 from typeset.library.fixity import SOURCES_MANIFEST, source_files, write_manifests
-from typeset.library.pages import render_issue, render_pages, write_if_changed
+from typeset.library.pages import holds, render_issue, render_pages, write_if_changed
 from typeset.library.search import BUNDLE, SHARDS, index_site, search_files
 from typeset.library.state import (MARKER, STATE_FILE, SiteState, claim_site, digests, issue_digest, load_state,
                                    matches, save_state)
@@ -28,10 +29,13 @@ from typeset.library.volume import FOLDER as VOLUMES
 from typeset.library.workers import COVER_NAME, FULL_COVER, Job, Outcome, build_all
 from typeset.outputs import is_real_file, real_folder, remove_stale
 from typeset.scaffold import parse_issue_name
+from typeset.writers import EDITION_SUFFIXES
 
 LOGGER = logging.getLogger("typeset")
 BOOKKEEPING = (MARKER, STATE_FILE, VOLUME_STATE)  # the library's own files, listed in the manifest
 TEMPORARY = re.compile(r"\..+\.[0-9a-f]{12}\.tmp")  # replace_file's temporary name
+EDITION_TYPES = (".pdf", ".epub", ".html")  # with the cover, what a build of an issue writes into its folder
+FOREIGN = "网站里已有同名的文件，不是 huikan library 写的：没有覆盖它{what}。请把它移走或改名，再运行一次。"
 
 
 @dataclass
@@ -110,11 +114,12 @@ def _publish(archive: Archive, site: Path, state: SiteState, result: LibraryResu
     views = _views(archive.entries, state, site)
     produced = _write_site(archive, site, views, result, state)
     sources = {entry.issue_id: entry.bulletin.sources for entry in archive.entries}
-    volumes, failures = write_volumes(site, views, sources, incomplete=failed_years(archive, state))
+    volumes, failures = write_volumes(site, views, sources, incomplete=failed_years(archive, state), claims=state)
     result.changed += volumes
     result.failures += failures
     _remove_unproduced(site, state.written, produced)
     state.written = digests(site, sorted(produced))
+    state.pending = []
     save_state(site, state)
     read = [entry.folder for entry in archive.entries if entry.issue_id in state.issues]
     bookkeeping = {name for name in BOOKKEEPING if is_real_file(site, name)} | {SOURCES_MANIFEST}  # written first
@@ -157,8 +162,9 @@ def _build_year(archive: Archive, site: Path, year: int, workers: int | None) ->
     result = _editions(archive, entries, site, workers, False, state)
     with _naming_failures(result):
         sources = {entry.issue_id: entry.bulletin.sources for entry in entries}
-        result.changed, failures = write_volumes(site, _views(entries, state, site), sources, years={year})
+        result.changed, failures = write_volumes(site, _views(entries, state, site), sources, years={year}, claims=state)
         result.failures += failures
+        state.pending = []  # what it claimed is recorded now: the issues here, the volumes in theirs
         save_state(site, state)
     return result
 
@@ -176,10 +182,34 @@ def _editions(archive: Archive, entries: tuple[Entry, ...], site: Path, workers:
                            _where(entry, archive))
     stale_ids = {e.issue_id for e in stale}
     result.reused = [e.issue_id for e in entries if e.issue_id not in stale_ids]
+    stale = [e for e in stale if not _foreign_editions(site, e, state, _where(e, archive), result)]
+    state.claim(site, [name for e in stale for name in _edition_names(e.issue_id)])  # a killed run's stay the library's
     outcomes = build_all([Job(e.issue_id, e.folder, real_folder(site, e.issue_id)) for e in stale], workers)
     for entry, outcome in zip(stale, outcomes):
         _record(entry, outcome, digests_[entry.issue_id], archive, state, result)
     return result
+
+
+def _foreign_editions(site: Path, entry: Entry, state: SiteState, where: str, result: LibraryResult) -> bool:
+    """The user's own files where the issue's editions would go (named like them, not recorded
+    by the library): the issue is not built and they stay as they are."""
+    folder = site / entry.issue_id
+    if folder.is_symlink() or not folder.is_dir():
+        return False
+    names = sorted(name for name in os.listdir(folder) if _edition_name(entry.issue_id, name)
+                   and is_real_file(site, f"{entry.issue_id}/{name}") and not state.claims(f"{entry.issue_id}/{name}"))
+    if names:
+        listed = "、".join(f"{entry.issue_id}/{name}" for name in names)
+        result.failures.append(Failure(where, FOREIGN.format(what=f"（{listed}），本期没有排版")))
+    return bool(names)
+
+
+def _edition_name(issue_id: str, name: str) -> bool:
+    return name == COVER_NAME or (name.startswith(issue_id) and name.endswith(EDITION_TYPES))
+
+
+def _edition_names(issue_id: str) -> list[str]:
+    return [f"{issue_id}/{issue_id}{suffix}" for suffix in EDITION_SUFFIXES] + [f"{issue_id}/{COVER_NAME}"]
 
 
 def _views(entries, state: SiteState, site: Path) -> list[IssueView]:
@@ -250,6 +280,7 @@ def _write_site(archive: Archive, site: Path, views: list[IssueView], result: Li
     pages = render_pages(archive.settings, views, volume_links(views), issue_pages)
     pages |= render_feeds(archive.settings, views)
     pages |= search_files(views)
+    _leave_foreign(site, pages, state, result)
     for name, data in sorted(pages.items()):
         if write_if_changed(site, name, data.encode("utf-8") if isinstance(data, str) else data):
             result.changed.append(site / name)
@@ -260,11 +291,31 @@ def _write_site(archive: Archive, site: Path, views: list[IssueView], result: Li
         return set(pages)  # nothing to search: no index (Pagefind refuses an empty site)
     if pages_changed or result.built or not intact:
         try:
-            bundle = dict.fromkeys(index_site(site, bundle), "")
+            bundle = dict.fromkeys(index_site(site, bundle, keep=lambda names: _keep_foreign(site, names, state, result)), "")
             result.indexed = True
         except EnvironmentProblem as problem:
             result.failures.append(Failure("全文检索", problem.message))
     return set(pages) | set(bundle)
+
+
+def _leave_foreign(site: Path, pages: dict[str, str | bytes], state: SiteState, result: LibraryResult) -> None:
+    """Leave out of ``pages`` each one whose place holds a file the library did not write (nor
+    claim) with other bytes; claim the rest before they are written."""
+    for name, data in sorted(pages.items()):
+        data = data.encode("utf-8") if isinstance(data, str) else data
+        if is_real_file(site, name) and not state.claims(name) and not holds(site, name, data):
+            result.failures.append(Failure(name, FOREIGN.format(what="")))
+            del pages[name]
+    state.claim(site, [name for name in pages if not state.claims(name)])
+
+
+def _keep_foreign(site: Path, names: list[str], state: SiteState, result: LibraryResult) -> list[str]:
+    """The search index's files whose place holds the user's own file: reported and kept; the
+    others are claimed before they are written."""
+    foreign = [name for name in names if is_real_file(site, name) and not state.claims(name)]
+    result.failures += [Failure(name, FOREIGN.format(what="")) for name in foreign]
+    state.claim(site, [name for name in names if name not in foreign])
+    return foreign
 
 
 def _issue_pages(archive: Archive, views: list[IssueView], result: LibraryResult) -> dict[str, str | bytes]:

@@ -47,6 +47,7 @@ class SiteState:
 
     issues: dict[str, dict] = field(default_factory=dict)
     written: dict[str, str] = field(default_factory=dict)
+    pending: list[str] = field(default_factory=list)  # claimed by a run before it writes (``claim``)
 
     def is_current(self, issue_id: str, digest: str, site: Path) -> bool:
         known = self.issues.get(issue_id)
@@ -61,6 +62,22 @@ class SiteState:
         recorded = known.get("sha256", {})
         paths = list(known.get("files", {}).values())
         return bool(paths) and all(path in recorded and matches(site, path, recorded[path]) for path in paths)
+
+    def claims(self, relative: str) -> bool:
+        """``relative`` is the library's to (over)write: recorded, or claimed by a run that may
+        have been killed before it recorded what it wrote."""
+        if relative in self.written or any(relative in known.get("files", {}).values() or relative in known["sha256"]
+                                           for known in self.issues.values()):
+            return True
+        return relative in self.pending
+
+    def claim(self, site: Path, names) -> None:
+        """Record ``names`` as the library's before writing them (saved at once), so a run killed
+        between writing and recording leaves no file the next run would take for the user's."""
+        new = sorted(set(names) - set(self.pending))
+        if new:
+            self.pending += new
+            save_state(site, self)
 
     def owned(self) -> dict[str, str]:
         """Every file the library recorded as its own, with its digest."""
@@ -94,8 +111,10 @@ def load_state(site: Path) -> SiteState:
     if not isinstance(data, dict) or data.get("format") not in READABLE or not isinstance(data.get("issues"), dict):
         return SiteState()
     written = data.get("written") if isinstance(data.get("written"), dict) else {}
+    pending = data.get("pending") if isinstance(data.get("pending"), list) else []
     return SiteState({key: value for key, value in data["issues"].items() if _sound(key, value)},
-                     {path: hex for path, hex in written.items() if _inside_site(path) and isinstance(hex, str)})
+                     {path: hex for path, hex in written.items() if _inside_site(path) and isinstance(hex, str)},
+                     [path for path in pending if _inside_site(path)])
 
 
 def _sound(issue_id: str, known) -> bool:
@@ -116,6 +135,8 @@ def _inside_site(path) -> bool:
 def save_state(site: Path, state: SiteState) -> None:
     """Atomically, and last of a run: what it names is already in place."""
     data = {"format": FORMAT, "issues": state.issues, "written": state.written}
+    if state.pending:
+        data["pending"] = sorted(state.pending)
     text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
     replace_file(site, STATE_FILE, (text + "\n").encode("utf-8"))
 

@@ -155,13 +155,19 @@ def too_large(path: Path, limit: int) -> Confinement:
 
 
 def digest_file(digest, path: Path, limit: int = DEFAULT_LIMIT) -> None:
-    """Feed ``path``'s bytes to ``digest`` in chunks (never whole in memory). A file larger than
-    ``limit`` is one no reader accepts, so its content cannot change a build: only the fact of
-    its size is fed, and it is not read at all."""
-    size = os.stat(path).st_size
-    if size > limit:
-        digest.update(f"\0unread {size}\0".encode())
+    """Feed ``path``'s bytes to ``digest`` in chunks (never whole in memory), from one descriptor
+    opened without following a link (a file swapped for a link or a pipe after it was listed is
+    neither followed nor waited on). A file larger than ``limit`` is one no reader accepts, so
+    its content cannot change a build: only the fact of its size is fed, and it is not read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        digest.update(f"\0unreadable {exc.errno}\0".encode())
         return
-    with open(path, "rb") as stream:
+    with os.fdopen(fd, "rb") as stream:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode) or status.st_size > limit:
+            digest.update(f"\0unread {status.st_mode:o} {status.st_size}\0".encode())
+            return
         while chunk := stream.read(CHUNK):
             digest.update(chunk)
