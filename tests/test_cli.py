@@ -257,7 +257,7 @@ def test_progress_on_a_terminal_only(tmp_path):
     source = tmp_path / "tiny.txt"
     source.write_text("☆ 标题\n正文一段。\n", encoding="utf-8")
     args = TYPESET + ["build", str(source), "-f", "pdf", "-o", str(tmp_path / "out"), "--date", "2014-05-30"]
-    env = dict(os.environ, PYTHONPATH=str(ROOT), HUIKAN_PROGRESS_DELAY="0")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), HUIKAN_PROGRESS_DELAY="0", TERM="xterm")  # CI may run with TERM=dumb
     main, secondary = pty.openpty()
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=secondary, env=env)
     os.close(secondary)
