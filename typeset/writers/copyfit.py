@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typeset.styles import Style
 
 PX_PER_PT = 96 / 72
+GRID_TOLERANCE = 0.05  # px: a length this close to whole pitches is on the grid
 PREDICTION_MARGIN = 1.0  # px a predicted page keeps free: WeasyPrint's sums differ by a few hundredths a line
 
 
@@ -83,19 +84,56 @@ def fitted_style(style: Style, level: float) -> Style:
 
 
 def tightened(atoms, style: Style, level: float) -> list:
-    """The flow as the style tightened by ``level`` would set it: body lines at the tighter
-    pitch, the space around titles scaled (what each level gains, by arithmetic on the pitch)."""
+    """The flow as the style tightened by ``level`` would set it, on its baseline grid
+    (print.css.j2): whatever takes whole pitches — lines, titles, the masthead, the colophon,
+    the space between them — takes as many of the tighter pitch; the space above titles and
+    the colophon is ``lines(n)``, n × space_scale rounded to whole pitches; a figure's frame
+    is its picture and caption rounded up to whole pitches again; anything off the grid (a
+    table's rules) keeps its height (what each level gains, by arithmetic on the pitch)."""
     if not level:
         return list(atoms)
     pitch, tight = line_pitch_px(style), fitted_style(style, level)
-    ratio, space = line_pitch_px(tight) / pitch, float(tight.type["space_scale"])
+    new, space = line_pitch_px(tight), float(tight.type["space_scale"])
     result = []
     for k, atom in enumerate(atoms):
-        height = atom.height * ratio if atom.kind == "line" and abs(atom.height - pitch) < 0.5 else atom.height
-        titled = atom.keeps_with_next or (k and atoms[k - 1].keeps_with_next)
-        gap = atom.gap * space if titled and atom.gap > 0 else atom.gap
-        result.append(dataclasses.replace(atom, height=height, gap=gap))
+        spaced = atom.keeps_with_next or _is_colophon(atom) or bool(k and atoms[k - 1].keeps_with_next)
+        result.append(dataclasses.replace(atom, height=_grid_height(atom, pitch, new),
+                                          gap=_grid_gap(atom.gap, pitch, new, space if spaced else 1.0)))
     return result
+
+
+def _pitches(length: float, pitch: float) -> int | None:
+    """``length`` in whole pitches, or None when it is off the grid."""
+    count = round(length / pitch)
+    return count if abs(length - count * pitch) < GRID_TOLERANCE else None
+
+
+def _grid_height(atom, pitch: float, new: float) -> float:
+    content = _figure_content_px(atom)
+    if content is not None:  # .fh<pt>: the frame is (content + 0.9 pitch) rounded up to whole pitches
+        return math.ceil(round((content + 0.9 * new) / new, 6)) * new
+    count = _pitches(atom.height, pitch)
+    return atom.height if count is None else count * new
+
+
+def _grid_gap(gap: float, pitch: float, new: float, space: float) -> float:
+    """A gap of n whole pitches: ``lines(n)`` at ``space`` (1: not a scaled space); a half
+    pitch (a table's top) stays half; any other gap scales with the pitch."""
+    count = _pitches(gap, pitch)
+    if count is None:
+        return gap * new / pitch
+    return (int(count * space + 0.5) if count > 0 else count) * new
+
+
+def _figure_content_px(atom) -> float | None:
+    classes = (atom.owner.get("class") or "").split() if atom.kind == "figure" and atom.owner is not None else []
+    found = [c[2:] for c in classes if c.startswith("fh") and c[2:].isdigit()]
+    return int(found[0]) * PX_PER_PT if found else None
+
+
+def _is_colophon(atom) -> bool:
+    owner = atom.owner
+    return atom.kind == "block" and owner is not None and hasattr(owner, "get") and owner.get("id") == "colophon"
 
 
 def fitting_level(atoms, room: float, style: Style, target: int) -> float:
