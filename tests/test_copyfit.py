@@ -95,10 +95,22 @@ def test_fitted_issue_keeps_every_line_and_puts_the_colophon_at_the_foot(tmp_pat
                             capture_output=True, text=True, check=True).stdout
     found = re.findall(r'<line xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>(.*?)</line>', layout, re.S)
     folio = re.compile(r">—</word>\s*<word[^>]*>\d+</word>\s*<word[^>]*>—<|>—\d+—<")
-    lines = [(float(a), float(b)) for a, b, words in found if not folio.search(words)]  # not the folio
+    # line_end = "half": a line-final mark's blank half hangs past the measure, so a line ends
+    # where its last mark's ink half does (the widest box end is not the type area's edge)
+    lines = [(float(a), float(b) - (HUNG if _ends_in_mark(words) else 0.0))
+             for a, b, words in found if not folio.search(words)]  # not the folio
     left, right = min(x for x, _ in lines), max(end for _, end in lines)
     ragged = [k for k, (_, end) in enumerate(lines[:-1]) if end < right - 0.1 and lines[k + 1][0] < left + 15]
     assert len(lines) > 30 and ragged == [], "the tightened body is still justified: only a paragraph's last line is short"
+
+
+HUNG = 10.5 / 2  # pt: the blank half of a full-width mark at the default body size
+LINE_END_MARKS = "，。、；：？！”’」』）》〉】"
+
+
+def _ends_in_mark(words: str) -> bool:
+    texts = re.findall(r">([^<]*)</word>", words)
+    return bool(texts) and texts[-1].strip()[-1:] in LINE_END_MARKS
 
 
 def shortened_sample(root, lines: int):

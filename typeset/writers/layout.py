@@ -157,7 +157,9 @@ def _fit_plan(atoms, room: float, style: Style, pad_to: int) -> Plan:
     if plan.pages % pad_to == 0 or not plan.target:
         return plan
     heights = page_heights(atoms, starts)
-    spilled = max(1, lines(sum(heights[plan.target:]) - (room - heights[plan.target - 1]), style))
+    # what runs over, with the space above its first atom (lost at the page break, needed back on the page before)
+    over = sum(heights[plan.target:]) + atoms[starts[plan.target]].gap
+    spilled = max(1, lines(over - (room - heights[plan.target - 1]), style))
     level = 0.0
     if spilled <= fit_bounds(style)["max_spill_lines"] and can_tighten(style):
         level = fitting_level(atoms, room, style, plan.target)
