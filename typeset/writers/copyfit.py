@@ -137,9 +137,11 @@ def _is_colophon(atom) -> bool:
 
 
 def fitting_level(atoms, room: float, style: Style, target: int) -> float:
-    """The gentlest level (to 1/100, by bisection on the compositor) at which the flow ends on
-    page ``target`` with half a line to spare (the prediction's margin), or 0 when none does:
-    then no layout is spent on trying."""
+    """The gentlest level (to 1/100, by bisection on the compositor) at which the flow ends the
+    block of pages that closes on page ``target``, or 0 when none does: then no layout is spent
+    on trying. On the baseline grid a tighter pitch gains a whole line on every page at once,
+    so a long issue can gain more than it spilled: its text may then end on the page before
+    ``target`` (``ends_block``)."""
     from typeset.writers.makeup import page_heights, paginate
 
     def pages(level: float) -> tuple[int, bool]:
@@ -158,22 +160,32 @@ def fitting_level(atoms, room: float, style: Style, target: int) -> float:
         middle = (low + high) / 2
         low, high = (low, middle) if fits(middle) else (middle, high)
     level = math.ceil(high * 100) / 100
-    if pages(level)[0] != target:
+    if not ends_block(tightened(atoms, style, level), room, target):
         return 0.0  # a whole page less would break the block again
     return _without_new_holes(atoms, room, style, target, level)
 
 
+def ends_block(flow, room: float, target: int) -> bool:
+    """The flow's pages make the block ending on page ``target``: its last page is ``target``,
+    or the one before, the block then closed by the colophon (版记) on a page of its own or,
+    without one, by a single blank page (a tighter pitch on the grid gains a line on every page
+    at once: a long issue spilling a few lines may gain a page and more)."""
+    from typeset.writers.makeup import paginate
+
+    return len(paginate(flow, room - PREDICTION_MARGIN)) in (target - 1, target)
+
+
 def _without_new_holes(atoms, room: float, style: Style, target: int, level: float) -> float:
-    """From ``level`` up in steps of 0.05, the first level that ends on page ``target`` and
-    leaves no more hole than the untightened flow (a tighter pitch can leave a title and its
-    two lines just short of a page's foot); ``level`` itself when none does."""
-    from typeset.writers.makeup import hole_score, paginate
+    """From ``level`` up in steps of 0.05, the first level that ends the block on page ``target``
+    and leaves no more hole than the untightened flow (a tighter pitch can leave a title and
+    its two lines just short of a page's foot); ``level`` itself when none does."""
+    from typeset.writers.makeup import hole_score
 
     before = hole_score(atoms, room)
     step = level
     while step <= 1.0:
         flow = tightened(atoms, style, step)
-        if len(paginate(flow, room - PREDICTION_MARGIN)) == target and hole_score(flow, room - PREDICTION_MARGIN) <= before + 1e-6:
+        if ends_block(flow, room, target) and hole_score(flow, room - PREDICTION_MARGIN) <= before + 1e-6:
             return step
         step = round(step + 0.05, 2)
     return level
