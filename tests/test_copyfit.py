@@ -17,7 +17,8 @@ from typeset.resources import sample_issue_dir
 from typeset.sources import load
 from typeset.styles import load_style
 from typeset.writers import BuildContext
-from typeset.writers.copyfit import FitReport, fitted_style
+from typeset.writers.copyfit import FitReport, fitted_style, line_pitch_px, tightened
+from typeset.writers.makeup import Atom
 from typeset.writers.layout import print_document
 
 pytestmark = pytest.mark.slow
@@ -157,3 +158,29 @@ def test_fitted_style_stays_within_the_declared_bounds():
     assert tight.geometry("A4")["line_height"] == 1.62
     assert tight.type["space_scale"] == 0.6
     assert fitted_style(style, 0.5).geometry("A4")["line_height"] == 1.66
+
+
+def test_tightening_is_predicted_on_the_baseline_grid():
+    """At the tightest level every grid block takes as many of the tighter pitch as it took of
+    the normal one (a title 2, the masthead 3, the colophon 6), the one line of space above a
+    title stays one line (lines(1) at space_scale 0.6), the colophon's two lines become
+    lines(2 × 0.6) = 1, a figure's frame is its content rounded up again, a table's rules keep
+    their height (before: only body lines shrank and every space shrank by 0.6)."""
+    style = load_style("default")
+    pitch, tight = line_pitch_px(style), line_pitch_px(fitted_style(style, 1.0))
+
+    class Element(dict):
+        pass
+
+    colophon, figure, table = Element(id="colophon"), Element({"class": "figure fh200"}), Element()
+    flow = [Atom("line", 2 * pitch, pitch, None, 0, tag="h2"), Atom("line", pitch, 0.0, None, 0, tag="p"),
+            Atom("line", 3 * pitch, 0.0, None, 0, tag="h1"),
+            Atom("figure", 13 * pitch, 0.0, figure, 0, figure="f1", image=180.0),
+            Atom("block", 4 * pitch + 2.5, pitch / 2, table, 0, tag="div"),
+            Atom("block", 6 * pitch, 2 * pitch, colophon, 0, tag="footer")]
+    result = tightened(flow, style, 1.0)
+    assert [round(a.height / tight, 3) for a in result[:3]] == [2, 1, 3]
+    assert [round(a.gap / tight, 3) for a in result] == [1, 0, 0, 0, 0.5, 1]
+    content = 200 * 96 / 72
+    assert round(result[3].height / tight, 3) == -(-(content + 0.9 * tight) // tight)
+    assert result[4].height == 4 * pitch + 2.5 and round(result[5].height / tight, 3) == 6
