@@ -164,8 +164,9 @@ def test_tightening_is_predicted_on_the_baseline_grid():
     """At the tightest level every grid block takes as many of the tighter pitch as it took of
     the normal one (a title 2, the masthead 3, the colophon 6), the one line of space above a
     title stays one line (lines(1) at space_scale 0.6), the colophon's two lines become
-    lines(2 × 0.6) = 1, a figure's frame is its content rounded up again, a table's rules keep
-    their height (before: only body lines shrank and every space shrank by 0.6)."""
+    lines(2 × 0.6) = 1, a figure's frame is its content rounded up again, a table is its rows
+    at the new pitch and its rules, the block after it makes them up to whole pitches again
+    (before: only body lines shrank and every space shrank by 0.6)."""
     style = load_style("default")
     pitch, tight = line_pitch_px(style), line_pitch_px(fitted_style(style, 1.0))
 
@@ -183,4 +184,8 @@ def test_tightening_is_predicted_on_the_baseline_grid():
     assert [round(a.gap / tight, 3) for a in result] == [1, 0, 0, 0, 0.5, 1]
     content = 200 * 96 / 72
     assert round(result[3].height / tight, 3) == -(-(content + 0.9 * tight) // tight)
-    assert result[4].height == 4 * pitch + 2.5 and round(result[5].height / tight, 3) == 6
+    assert round(result[4].height, 3) == round(4 * tight + 2.5, 3) and round(result[5].height / tight, 3) == 6
+    after = tightened(flow[:5] + [Atom("line", pitch, (pitch - 2.5 - pitch / 2) + pitch, None, 0, tag="p"),
+                                  Atom("line", pitch, 12.99, None, 0, tag="p")], style, 1.0)
+    made_up = tight - 2.5 - tight / 2  # .table-end: the rules and the half-pitch top made up to a pitch
+    assert round(after[5].gap, 2) == round(made_up + tight, 2) and after[6].gap == 12.99, "em-based space keeps its size"

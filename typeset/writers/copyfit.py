@@ -86,19 +86,21 @@ def fitted_style(style: Style, level: float) -> Style:
 def tightened(atoms, style: Style, level: float) -> list:
     """The flow as the style tightened by ``level`` would set it, on its baseline grid
     (print.css.j2): whatever takes whole pitches — lines, titles, the masthead, the colophon,
-    the space between them — takes as many of the tighter pitch; the space above titles and
-    the colophon is ``lines(n)``, n × space_scale rounded to whole pitches; a figure's frame
-    is its picture and caption rounded up to whole pitches again; anything off the grid (a
-    table's rules) keeps its height (what each level gains, by arithmetic on the pitch)."""
+    the space between them — takes as many of the tighter pitch; the space above the colophon
+    is ``lines(2)``, 2 × space_scale rounded to whole pitches (a title's ``lines(1)`` stays one
+    line at any space_scale ≥ ½); a figure's frame is its picture and caption rounded up to
+    whole pitches again; a table is its rows of one pitch and its rules, the block after it
+    making the rules up to whole pitches; space off the grid (em-based) keeps its size (what
+    each level gains, by arithmetic on the pitch)."""
     if not level:
         return list(atoms)
     pitch, tight = line_pitch_px(style), fitted_style(style, level)
     new, space = line_pitch_px(tight), float(tight.type["space_scale"])
     result = []
-    for atom in atoms:
-        spaced = space if _is_colophon(atom) else 1.0  # a title's lines(1) stays one line at any space_scale ≥ ½
-        result.append(dataclasses.replace(atom, height=_grid_height(atom, pitch, new),
-                                          gap=_grid_gap(atom.gap, pitch, new, spaced)))
+    for k, atom in enumerate(atoms):
+        scale = space if _is_colophon(atom) else 1.0
+        gap = _grid_gap(atom.gap, pitch, new, scale, atoms[k - 1] if k else None)
+        result.append(dataclasses.replace(atom, height=_grid_height(atom, pitch, new), gap=gap))
     return result
 
 
@@ -113,16 +115,41 @@ def _grid_height(atom, pitch: float, new: float) -> float:
     if content is not None:  # .fh<pt>: the frame is (content + 0.9 pitch) rounded up to whole pitches
         return math.ceil(round((content + 0.9 * new) / new, 6)) * new
     count = _pitches(atom.height, pitch)
-    return atom.height if count is None else count * new
+    if count is not None:
+        return count * new
+    rows, rules = _rows_and_rules(atom, pitch)
+    return rows * new + rules if rows is not None else atom.height
 
 
-def _grid_gap(gap: float, pitch: float, new: float, space: float) -> float:
-    """A gap of n whole pitches: ``lines(n)`` at ``space`` (1: not a scaled space); a half
-    pitch (a table's top) stays half; any other gap scales with the pitch."""
+def _rows_and_rules(atom, pitch: float) -> tuple[int | None, float]:
+    """An off-grid block (a table): its rows of one pitch and what its rules add (< 1 pitch)."""
+    if atom.kind != "block" or _is_colophon(atom):
+        return None, 0.0
+    rows = int(atom.height / pitch + 1e-6)
+    return rows, atom.height - rows * pitch
+
+
+def _grid_gap(gap: float, pitch: float, new: float, space: float, before) -> float:
+    """A gap of n whole pitches: ``lines(n)`` at ``space`` (1: not a scaled space); half a pitch
+    (a table's top) stays half; after a table, the block that makes its rules up to whole
+    pitches; any other gap (em-based) keeps its size."""
     count = _pitches(gap, pitch)
-    if count is None:
-        return gap * new / pitch
-    return (int(count * space + 0.5) if count > 0 else count) * new
+    if count is not None:
+        return (int(count * space + 0.5) if count > 0 else count) * new
+    if abs(gap - pitch / 2) < GRID_TOLERANCE:
+        return new / 2
+    rows, rules = _rows_and_rules(before, pitch) if before is not None else (None, 0.0)
+    if rows is not None:
+        made_up = _made_up(rules, pitch)
+        rest = _pitches(gap - made_up, pitch)
+        if rest is not None:
+            return _made_up(rules, new) + rest * new
+    return gap
+
+
+def _made_up(rules: float, pitch: float) -> float:
+    """The .table-end padding: the table's rules and its half-pitch top made up to whole pitches."""
+    return math.ceil(round((rules + pitch / 2) / pitch, 6)) * pitch - rules - pitch / 2
 
 
 def _figure_content_px(atom) -> float | None:
