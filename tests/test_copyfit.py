@@ -184,6 +184,8 @@ def test_tightening_is_predicted_on_the_baseline_grid():
     assert [round(a.gap / tight, 3) for a in result] == [1, 0, 0, 0, 0.5, 1]
     content = 200 * 96 / 72
     assert round(result[3].height / tight, 3) == -(-(content + 0.9 * tight) // tight)
+    smaller = tightened([dataclasses.replace(flow[3], height=11 * pitch)], style, 1.0)[0]  # scaled by placement
+    assert round(smaller.height / tight, 3) == -(-(content - 2 * pitch + 0.9 * tight) // tight)
     assert round(result[4].height, 3) == round(4 * tight + 2.5, 3) and round(result[5].height / tight, 3) == 6
     after = tightened(flow[:5] + [Atom("line", pitch, (pitch - 2.5 - pitch / 2) + pitch, None, 0, tag="p"),
                                   Atom("line", pitch, 12.99, None, 0, tag="p")], style, 1.0)

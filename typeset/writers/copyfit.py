@@ -113,12 +113,17 @@ def _pitches(length: float, pitch: float) -> int | None:
 def _grid_height(atom, pitch: float, new: float) -> float:
     content = _figure_content_px(atom)
     if content is not None:  # .fh<pt>: the frame is (content + 0.9 pitch) rounded up to whole pitches
-        return math.ceil(round((content + 0.9 * new) / new, 6)) * new
+        content -= max(0.0, _frame(content, pitch) - atom.height)  # scaled down by figure placement
+        return _frame(content, new)
     count = _pitches(atom.height, pitch)
     if count is not None:
         return count * new
     rows, rules = _rows_and_rules(atom, pitch)
     return rows * new + rules if rows is not None else atom.height
+
+
+def _frame(content: float, pitch: float) -> float:
+    return math.ceil(round((content + 0.9 * pitch) / pitch, 6)) * pitch
 
 
 def _rows_and_rules(atom, pitch: float) -> tuple[int | None, float]:
