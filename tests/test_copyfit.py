@@ -127,17 +127,44 @@ def shortened_sample(root, lines: int):
     return folder
 
 
+def trimmed_sample(root, lines: int):
+    """The sample with its last ``lines`` lines of body text cut (whole last paragraphs, then
+    the end of the one before), where the estimate counts them."""
+    folder = root / f"sample-trim-{lines}"
+    shutil.copytree(sample_issue_dir(), folder)
+    (text,) = folder.glob("*.txt")
+    paragraphs = text.read_text(encoding="utf-8").rstrip().split("\n")
+    while lines > 0:
+        last = paragraphs[-1]
+        count = -(-(len(last) + 2) // CHARS_PER_LINE)  # indented by two characters
+        assert count > 1 or lines == 0, "only body paragraphs are cut"
+        if count <= lines:
+            paragraphs.pop()
+            lines -= count
+        else:
+            paragraphs[-1] = last[: -lines * CHARS_PER_LINE - 1] + last[-1]
+            lines = 0
+    text.write_text("\n".join(paragraphs) + "\n", encoding="utf-8")
+    return folder
+
+
 def test_cutting_the_announced_lines_of_the_sample_saves_four_pages(tmp_path):
+    """The estimate counts lines cut from the end, where one line more always asks for one more:
+    cut there, the announced lines save four pages and two fewer do not. On the baseline grid a
+    cut earlier can need fewer (a page that ends a title's 3–4 lines short wins them back), never
+    more: the sample's longest paragraph shortened by the announced lines saves them too."""
     _, report = lay_out(padded_issue(tmp_path, 0))  # the sample: four pages and 16 lines
     assert report.blank == 2 and report.tightened == 0 and report.spill_lines > 12, report
     assert 1 <= report.cut_lines < report.spill_lines, "the tightening absorbs the rest"
     assert report.note == (f"印刷版共 8 页，空白 2 页；2 页空白是为凑足 4 的倍数：可再删约 {report.cut_lines} 行省去 4 页，"
                            "或补充内容填满，或平订、双面打印时在 issue.toml 中写 pad_to = 2。")
-    _, cut = lay_out(shortened_sample(tmp_path, report.cut_lines))
+    _, cut = lay_out(trimmed_sample(tmp_path, report.cut_lines))
     assert (cut.pages, cut.blank) == (4, 0) and cut.tightened > 0, cut
     if report.cut_lines > 2:
-        _, fewer = lay_out(shortened_sample(tmp_path, report.cut_lines - 2))
+        _, fewer = lay_out(trimmed_sample(tmp_path, report.cut_lines - 2))
         assert fewer.pages == 8, fewer
+    _, early = lay_out(shortened_sample(tmp_path, report.cut_lines))
+    assert (early.pages, early.blank) == (4, 0), early
 
 
 def test_cutting_the_announced_lines_of_a_long_spill_saves_four_pages(tmp_path, eight_pages_full):

@@ -225,41 +225,30 @@ def _without_new_holes(atoms, room: float, style: Style, target: int, level: flo
 
 def lines_to_save(atoms, room: float, style: Style, target: int, spilled: int) -> int:
     """How many lines of text to cut so that the flow, tightened as far as the style allows,
-    ends on page ``target``: the fewest lines, trimmed from the longest paragraphs first (where
-    an editor shortens, and where a cut lets every later page break anew: on the baseline grid
-    a page can end a title's 3–4 lines short, which a cut before it wins back and a cut after it
-    does not), whose removal does it (bisection on the compositor, no layout), and enough to
-    bring the spill within ``max_spill_lines``; 0 when cutting text alone cannot do it."""
+    ends on page ``target``: the fewest last body lines whose removal does it (bisection on
+    the compositor, no layout), and enough to bring the spill within ``max_spill_lines``;
+    0 when cutting text alone cannot do it. Counted from the end, it holds wherever the lines
+    are cut: on the baseline grid a cut before a page that ends a title's 3–4 lines short can
+    win those lines back and need fewer (the sample: 7 from its end, 4 from its longest
+    paragraph); one line more at the end always asks for one line more."""
     from typeset.writers.makeup import paginate
 
     level = 1.0 if can_tighten(style) else 0.0
     flow = tightened(atoms, style, level)
-    order = _trimmable_lines(flow)
+    body = [k for k, atom in enumerate(flow) if atom.kind == "line" and atom.tag == "p"]
 
     def fits(count: int) -> bool:
-        cut = set(order[:count])
+        cut = set(body[len(body) - count:])
         return len(paginate([atom for k, atom in enumerate(flow) if k not in cut], room - PREDICTION_MARGIN)) <= target
 
-    if not order or not fits(len(order)):
+    if not body or not fits(len(body)):
         return 0  # cutting text alone does not do it
-    low, high = 0, len(order)
+    low, high = 0, len(body)
     while low < high:
         middle = (low + high) // 2
         low, high = (low, middle) if fits(middle) else (middle + 1, high)
     gate = spilled - int(fit_bounds(style)["max_spill_lines"]) if level else 0
     return max(low, gate, 1)
-
-
-def _trimmable_lines(flow) -> list[int]:
-    """The body lines in the order an editor would trim them: the longest paragraph's from its
-    end (its first line stays), then the next longest's, and so on; then the last lines."""
-    paragraphs: dict[int, list[int]] = {}
-    for k, atom in enumerate(flow):
-        if atom.kind == "line" and atom.tag == "p":
-            paragraphs.setdefault(id(atom.owner), []).append(k)
-    ranked = sorted(paragraphs.values(), key=lambda lines: (-len(lines), lines[0]))
-    order = [k for lines in ranked for k in reversed(lines[1:])]
-    return order + sorted((lines[0] for lines in ranked), reverse=True)
 
 
 def line_pitch_px(style: Style) -> float:
