@@ -17,7 +17,8 @@ from typeset.resources import sample_issue_dir
 from typeset.sources import load
 from typeset.styles import load_style
 from typeset.writers import BuildContext
-from typeset.writers.copyfit import FitReport, fitted_style
+from typeset.writers.copyfit import FitReport, fitted_style, line_pitch_px, tightened
+from typeset.writers.makeup import Atom
 from typeset.writers.layout import print_document
 
 pytestmark = pytest.mark.slow
@@ -95,10 +96,22 @@ def test_fitted_issue_keeps_every_line_and_puts_the_colophon_at_the_foot(tmp_pat
                             capture_output=True, text=True, check=True).stdout
     found = re.findall(r'<line xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>(.*?)</line>', layout, re.S)
     folio = re.compile(r">—</word>\s*<word[^>]*>\d+</word>\s*<word[^>]*>—<|>—\d+—<")
-    lines = [(float(a), float(b)) for a, b, words in found if not folio.search(words)]  # not the folio
+    # line_end = "half": a line-final mark's blank half hangs past the measure, so a line ends
+    # where its last mark's ink half does (the widest box end is not the type area's edge)
+    lines = [(float(a), float(b) - (HUNG if _ends_in_mark(words) else 0.0))
+             for a, b, words in found if not folio.search(words)]  # not the folio
     left, right = min(x for x, _ in lines), max(end for _, end in lines)
     ragged = [k for k, (_, end) in enumerate(lines[:-1]) if end < right - 0.1 and lines[k + 1][0] < left + 15]
     assert len(lines) > 30 and ragged == [], "the tightened body is still justified: only a paragraph's last line is short"
+
+
+HUNG = 10.5 / 2  # pt: the blank half of a full-width mark at the default body size
+LINE_END_MARKS = "，。、；：？！”’」』）》〉】"
+
+
+def _ends_in_mark(words: str) -> bool:
+    texts = re.findall(r">([^<]*)</word>", words)
+    return bool(texts) and texts[-1].strip()[-1:] in LINE_END_MARKS
 
 
 def shortened_sample(root, lines: int):
@@ -114,17 +127,44 @@ def shortened_sample(root, lines: int):
     return folder
 
 
+def trimmed_sample(root, lines: int):
+    """The sample with its last ``lines`` lines of body text cut (whole last paragraphs, then
+    the end of the one before), where the estimate counts them."""
+    folder = root / f"sample-trim-{lines}"
+    shutil.copytree(sample_issue_dir(), folder)
+    (text,) = folder.glob("*.txt")
+    paragraphs = text.read_text(encoding="utf-8").rstrip().split("\n")
+    while lines > 0:
+        last = paragraphs[-1]
+        count = -(-(len(last) + 2) // CHARS_PER_LINE)  # indented by two characters
+        assert count > 1 or lines == 0, "only body paragraphs are cut"
+        if count <= lines:
+            paragraphs.pop()
+            lines -= count
+        else:
+            paragraphs[-1] = last[: -lines * CHARS_PER_LINE - 1] + last[-1]
+            lines = 0
+    text.write_text("\n".join(paragraphs) + "\n", encoding="utf-8")
+    return folder
+
+
 def test_cutting_the_announced_lines_of_the_sample_saves_four_pages(tmp_path):
+    """The estimate counts lines cut from the end, where one line more always asks for one more:
+    cut there, the announced lines save four pages and two fewer do not. On the baseline grid a
+    cut earlier can need fewer (a page that ends a title's 3–4 lines short wins them back), never
+    more: the sample's longest paragraph shortened by the announced lines saves them too."""
     _, report = lay_out(padded_issue(tmp_path, 0))  # the sample: four pages and 16 lines
     assert report.blank == 2 and report.tightened == 0 and report.spill_lines > 12, report
     assert 1 <= report.cut_lines < report.spill_lines, "the tightening absorbs the rest"
     assert report.note == (f"印刷版共 8 页，空白 2 页；2 页空白是为凑足 4 的倍数：可再删约 {report.cut_lines} 行省去 4 页，"
                            "或补充内容填满，或平订、双面打印时在 issue.toml 中写 pad_to = 2。")
-    _, cut = lay_out(shortened_sample(tmp_path, report.cut_lines))
+    _, cut = lay_out(trimmed_sample(tmp_path, report.cut_lines))
     assert (cut.pages, cut.blank) == (4, 0) and cut.tightened > 0, cut
     if report.cut_lines > 2:
-        _, fewer = lay_out(shortened_sample(tmp_path, report.cut_lines - 2))
+        _, fewer = lay_out(trimmed_sample(tmp_path, report.cut_lines - 2))
         assert fewer.pages == 8, fewer
+    _, early = lay_out(shortened_sample(tmp_path, report.cut_lines))
+    assert (early.pages, early.blank) == (4, 0), early
 
 
 def test_cutting_the_announced_lines_of_a_long_spill_saves_four_pages(tmp_path, eight_pages_full):
@@ -145,3 +185,36 @@ def test_fitted_style_stays_within_the_declared_bounds():
     assert tight.geometry("A4")["line_height"] == 1.62
     assert tight.type["space_scale"] == 0.6
     assert fitted_style(style, 0.5).geometry("A4")["line_height"] == 1.66
+
+
+def test_tightening_is_predicted_on_the_baseline_grid():
+    """At the tightest level every grid block takes as many of the tighter pitch as it took of
+    the normal one (a title 2, the masthead 3, the colophon 6), the one line of space above a
+    title stays one line (lines(1) at space_scale 0.6), the colophon's two lines become
+    lines(2 × 0.6) = 1, a figure's frame is its content rounded up again, a table is its rows
+    at the new pitch and its rules, the block after it makes them up to whole pitches again
+    (before: only body lines shrank and every space shrank by 0.6)."""
+    style = load_style("default")
+    pitch, tight = line_pitch_px(style), line_pitch_px(fitted_style(style, 1.0))
+
+    class Element(dict):
+        pass
+
+    colophon, figure, table = Element(id="colophon"), Element({"class": "figure fh200"}), Element()
+    flow = [Atom("line", 2 * pitch, pitch, None, 0, tag="h2"), Atom("line", pitch, 0.0, None, 0, tag="p"),
+            Atom("line", 3 * pitch, 0.0, None, 0, tag="h1"),
+            Atom("figure", 13 * pitch, 0.0, figure, 0, figure="f1", image=180.0),
+            Atom("block", 4 * pitch + 2.5, pitch / 2, table, 0, tag="div"),
+            Atom("block", 6 * pitch, 2 * pitch, colophon, 0, tag="footer")]
+    result = tightened(flow, style, 1.0)
+    assert [round(a.height / tight, 3) for a in result[:3]] == [2, 1, 3]
+    assert [round(a.gap / tight, 3) for a in result] == [1, 0, 0, 0, 0.5, 1]
+    content = 200 * 96 / 72
+    assert round(result[3].height / tight, 3) == -(-(content + 0.9 * tight) // tight)
+    smaller = tightened([dataclasses.replace(flow[3], height=11 * pitch)], style, 1.0)[0]  # scaled by placement
+    assert round(smaller.height / tight, 3) == -(-(content - 2 * pitch + 0.9 * tight) // tight)
+    assert round(result[4].height, 3) == round(4 * tight + 2.5, 3) and round(result[5].height / tight, 3) == 6
+    after = tightened(flow[:5] + [Atom("line", pitch, (pitch - 2.5 - pitch / 2) + pitch, None, 0, tag="p"),
+                                  Atom("line", pitch, 12.99, None, 0, tag="p")], style, 1.0)
+    made_up = tight - 2.5 - tight / 2  # .table-end: the rules and the half-pitch top made up to a pitch
+    assert round(after[5].gap, 2) == round(made_up + tight, 2) and after[6].gap == 12.99, "em-based space keeps its size"

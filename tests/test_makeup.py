@@ -64,17 +64,22 @@ def test_the_sample_is_laid_out_once_and_its_fit_line_offers_the_choices(tmp_pat
 
 
 def test_a_single_long_file_is_tightened_in_one_more_layout_only_because_it_will_fit(tmp_path):
-    """The sample ×10 in one file runs 2 lines onto page 41: the compositor finds the gentlest
-    level that brings it back (0.18: the gentlest, 0.11, would leave a title short of a page foot), so the one extra layout is spent on a sure result (before:
-    two tries that failed and a third layout to count the lines to cut, then 3 blank pages)."""
+    """The sample ×10 in one file, with 22 one-line paragraphs more, runs 2 lines onto page 41
+    (on the baseline grid the ×10 alone now ends on page 40): the compositor finds the gentlest
+    level that brings it back, so the one extra layout is spent on a sure result (before: two
+    tries that failed and a third layout to count the lines to cut, then 3 blank pages). On the
+    grid a tighter pitch gains a whole line on every page at once (40 lines here, not 2): the
+    text ends on page 39 and one blank page, no colophon in a single file, closes the block."""
     text = SEED.read_text(encoding="utf-8")
     source = tmp_path / "十倍.txt"
-    source.write_text("\n".join([text] * 10), encoding="utf-8")
+    filler = "".join(f"\n协会组织会员单位开展学习交流活动，第{k:03d}次座谈会反响良好。" for k in range(22))
+    source.write_text("\n".join([text] * 10) + filler, encoding="utf-8")
     result = build_clean(source, tmp_path / "out", ["pdf"])
     report = result.fit
     assert result.layouts == 2, result.pages
-    assert (report.pages, report.blank) == (40, 0) and 0 < report.tightened < 0.5, report
-    assert len(report.fill) == report.pages
+    assert report.spill_lines == 2 and 0 < report.tightened < 0.5, report
+    assert (report.pages, report.blank, report.cut_lines) == (40, 1, 0), report
+    assert len(report.fill) == report.pages and report.fill[-1] == 0.0 and report.fill[-2] > 0.5, report.fill
 
 
 def test_every_near_empty_page_is_named_with_what_to_do():

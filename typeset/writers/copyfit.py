@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typeset.styles import Style
 
 PX_PER_PT = 96 / 72
+GRID_TOLERANCE = 0.05  # px: a length this close to whole pitches is on the grid
 PREDICTION_MARGIN = 1.0  # px a predicted page keeps free: WeasyPrint's sums differ by a few hundredths a line
 
 
@@ -83,25 +84,96 @@ def fitted_style(style: Style, level: float) -> Style:
 
 
 def tightened(atoms, style: Style, level: float) -> list:
-    """The flow as the style tightened by ``level`` would set it: body lines at the tighter
-    pitch, the space around titles scaled (what each level gains, by arithmetic on the pitch)."""
+    """The flow as the style tightened by ``level`` would set it, on its baseline grid
+    (print.css.j2): whatever takes whole pitches — lines, titles, the masthead, the colophon,
+    the space between them — takes as many of the tighter pitch; the space above the colophon
+    is ``lines(2)``, 2 × space_scale rounded to whole pitches (a title's ``lines(1)`` stays one
+    line at any space_scale ≥ ½); a figure's frame is its picture and caption rounded up to
+    whole pitches again; a table is its rows of one pitch and its rules, the block after it
+    making the rules up to whole pitches; space off the grid (em-based) keeps its size (what
+    each level gains, by arithmetic on the pitch)."""
     if not level:
         return list(atoms)
     pitch, tight = line_pitch_px(style), fitted_style(style, level)
-    ratio, space = line_pitch_px(tight) / pitch, float(tight.type["space_scale"])
+    new, space = line_pitch_px(tight), float(tight.type["space_scale"])
     result = []
     for k, atom in enumerate(atoms):
-        height = atom.height * ratio if atom.kind == "line" and abs(atom.height - pitch) < 0.5 else atom.height
-        titled = atom.keeps_with_next or (k and atoms[k - 1].keeps_with_next)
-        gap = atom.gap * space if titled and atom.gap > 0 else atom.gap
-        result.append(dataclasses.replace(atom, height=height, gap=gap))
+        scale = space if _is_colophon(atom) else 1.0
+        gap = _grid_gap(atom.gap, pitch, new, scale, atoms[k - 1] if k else None)
+        result.append(dataclasses.replace(atom, height=_grid_height(atom, pitch, new), gap=gap))
     return result
 
 
+def _pitches(length: float, pitch: float) -> int | None:
+    """``length`` in whole pitches, or None when it is off the grid."""
+    count = round(length / pitch)
+    return count if abs(length - count * pitch) < GRID_TOLERANCE else None
+
+
+def _grid_height(atom, pitch: float, new: float) -> float:
+    content = _figure_content_px(atom)
+    if content is not None:  # .fh<pt>: the frame is (content + 0.9 pitch) rounded up to whole pitches
+        content -= max(0.0, _frame(content, pitch) - atom.height)  # scaled down by figure placement
+        return _frame(content, new)
+    count = _pitches(atom.height, pitch)
+    if count is not None:
+        return count * new
+    rows, rules = _rows_and_rules(atom, pitch)
+    return rows * new + rules if rows is not None else atom.height
+
+
+def _frame(content: float, pitch: float) -> float:
+    return math.ceil(round((content + 0.9 * pitch) / pitch, 6)) * pitch
+
+
+def _rows_and_rules(atom, pitch: float) -> tuple[int | None, float]:
+    """An off-grid block (a table): its rows of one pitch and what its rules add (< 1 pitch)."""
+    if atom.kind != "block" or _is_colophon(atom):
+        return None, 0.0
+    rows = int(atom.height / pitch + 1e-6)
+    return rows, atom.height - rows * pitch
+
+
+def _grid_gap(gap: float, pitch: float, new: float, space: float, before) -> float:
+    """A gap of n whole pitches: ``lines(n)`` at ``space`` (1: not a scaled space); half a pitch
+    (a table's top) stays half; after a table, the block that makes its rules up to whole
+    pitches; any other gap (em-based) keeps its size."""
+    count = _pitches(gap, pitch)
+    if count is not None:
+        return (int(count * space + 0.5) if count > 0 else count) * new
+    if abs(gap - pitch / 2) < GRID_TOLERANCE:
+        return new / 2
+    rows, rules = _rows_and_rules(before, pitch) if before is not None else (None, 0.0)
+    if rows is not None:
+        made_up = _made_up(rules, pitch)
+        rest = _pitches(gap - made_up, pitch)
+        if rest is not None:
+            return _made_up(rules, new) + rest * new
+    return gap
+
+
+def _made_up(rules: float, pitch: float) -> float:
+    """The .table-end padding: the table's rules and its half-pitch top made up to whole pitches."""
+    return math.ceil(round((rules + pitch / 2) / pitch, 6)) * pitch - rules - pitch / 2
+
+
+def _figure_content_px(atom) -> float | None:
+    classes = (atom.owner.get("class") or "").split() if atom.kind == "figure" and atom.owner is not None else []
+    found = [c[2:] for c in classes if c.startswith("fh") and c[2:].isdigit()]
+    return int(found[0]) * PX_PER_PT if found else None
+
+
+def _is_colophon(atom) -> bool:
+    owner = atom.owner
+    return atom.kind == "block" and owner is not None and hasattr(owner, "get") and owner.get("id") == "colophon"
+
+
 def fitting_level(atoms, room: float, style: Style, target: int) -> float:
-    """The gentlest level (to 1/100, by bisection on the compositor) at which the flow ends on
-    page ``target`` with half a line to spare (the prediction's margin), or 0 when none does:
-    then no layout is spent on trying."""
+    """The gentlest level (to 1/100, by bisection on the compositor) at which the flow ends the
+    block of pages that closes on page ``target``, or 0 when none does: then no layout is spent
+    on trying. On the baseline grid a tighter pitch gains a whole line on every page at once,
+    so a long issue can gain more than it spilled: its text may then end on the page before
+    ``target`` (``ends_block``)."""
     from typeset.writers.makeup import page_heights, paginate
 
     def pages(level: float) -> tuple[int, bool]:
@@ -120,22 +192,32 @@ def fitting_level(atoms, room: float, style: Style, target: int) -> float:
         middle = (low + high) / 2
         low, high = (low, middle) if fits(middle) else (middle, high)
     level = math.ceil(high * 100) / 100
-    if pages(level)[0] != target:
+    if not ends_block(tightened(atoms, style, level), room, target):
         return 0.0  # a whole page less would break the block again
     return _without_new_holes(atoms, room, style, target, level)
 
 
+def ends_block(flow, room: float, target: int) -> bool:
+    """The flow's pages make the block ending on page ``target``: its last page is ``target``,
+    or the one before, the block then closed by the colophon (版记) on a page of its own or,
+    without one, by a single blank page (a tighter pitch on the grid gains a line on every page
+    at once: a long issue spilling a few lines may gain a page and more)."""
+    from typeset.writers.makeup import paginate
+
+    return len(paginate(flow, room - PREDICTION_MARGIN)) in (target - 1, target)
+
+
 def _without_new_holes(atoms, room: float, style: Style, target: int, level: float) -> float:
-    """From ``level`` up in steps of 0.05, the first level that ends on page ``target`` and
-    leaves no more hole than the untightened flow (a tighter pitch can leave a title and its
-    two lines just short of a page's foot); ``level`` itself when none does."""
-    from typeset.writers.makeup import hole_score, paginate
+    """From ``level`` up in steps of 0.05, the first level that ends the block on page ``target``
+    and leaves no more hole than the untightened flow (a tighter pitch can leave a title and
+    its two lines just short of a page's foot); ``level`` itself when none does."""
+    from typeset.writers.makeup import hole_score
 
     before = hole_score(atoms, room)
     step = level
     while step <= 1.0:
         flow = tightened(atoms, style, step)
-        if len(paginate(flow, room - PREDICTION_MARGIN)) == target and hole_score(flow, room - PREDICTION_MARGIN) <= before + 1e-6:
+        if ends_block(flow, room, target) and hole_score(flow, room - PREDICTION_MARGIN) <= before + 1e-6:
             return step
         step = round(step + 0.05, 2)
     return level
@@ -145,7 +227,10 @@ def lines_to_save(atoms, room: float, style: Style, target: int, spilled: int) -
     """How many lines of text to cut so that the flow, tightened as far as the style allows,
     ends on page ``target``: the fewest last body lines whose removal does it (bisection on
     the compositor, no layout), and enough to bring the spill within ``max_spill_lines``;
-    0 when cutting text alone cannot do it."""
+    0 when cutting text alone cannot do it. Counted from the end, it holds wherever the lines
+    are cut: on the baseline grid a cut before a page that ends a title's 3–4 lines short can
+    win those lines back and need fewer (the sample: 7 from its end, 4 from its longest
+    paragraph); one line more at the end always asks for one line more."""
     from typeset.writers.makeup import paginate
 
     level = 1.0 if can_tighten(style) else 0.0

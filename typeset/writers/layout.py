@@ -127,7 +127,7 @@ def _paginate(ctx: BuildContext, master: str, render, pad_to: int):
     plan = _fit_plan(atoms, flow.room, style, pad_to)
     if edits or plan.level:  # one more layout, for figures and fitting together
         again = render(_apply(edits, master), plan.level)
-        if plan.level and len(again.pages) != plan.target:
+        if plan.level and len(again.pages) not in plan.endings:
             LOGGER.debug("copy fitting predicted %d pages, got %d", plan.target, len(again.pages))
             plan = dataclasses.replace(plan, level=0.0)
         elif hole_total(again.pages) <= hole_total(document.pages) + 1e-6 or plan.level:
@@ -150,6 +150,12 @@ class Plan:
     def target(self) -> int:
         return self.pages - self.pages % self.pad_to
 
+    @property
+    def endings(self) -> tuple[int, int]:
+        """The page counts of a fitted layout that make the block: ending on the target page or
+        on the page before (``copyfit.ends_block``)."""
+        return self.target, self.target - 1
+
 
 def _fit_plan(atoms, room: float, style: Style, pad_to: int) -> Plan:
     starts = paginate(atoms, room)
@@ -157,7 +163,9 @@ def _fit_plan(atoms, room: float, style: Style, pad_to: int) -> Plan:
     if plan.pages % pad_to == 0 or not plan.target:
         return plan
     heights = page_heights(atoms, starts)
-    spilled = max(1, lines(sum(heights[plan.target:]) - (room - heights[plan.target - 1]), style))
+    # what runs over, with the space above its first atom (lost at the page break, needed back on the page before)
+    over = sum(heights[plan.target:]) + atoms[starts[plan.target]].gap
+    spilled = max(1, lines(over - (room - heights[plan.target - 1]), style))
     level = 0.0
     if spilled <= fit_bounds(style)["max_spill_lines"] and can_tighten(style):
         level = fitting_level(atoms, room, style, plan.target)
@@ -191,7 +199,7 @@ def _finish(ctx: BuildContext, render, master: str, document, plan: Plan, pad_to
     count = -(len(pages) + len(after)) % pad_to
     blank = render(_blank_pages_html(ctx, count), full=False).pages if count else []
     document = document.copy([*pages, *blank, *after])
-    return document, _report(ctx, document.pages, count, dataclasses.replace(plan, level=0.0))
+    return document, _report(ctx, document.pages, count, plan)
 
 
 def _without_colophon(pages) -> list:
@@ -211,7 +219,8 @@ def _report(ctx: BuildContext, pages, blank: int, plan: Plan) -> FitReport:
     pitch = line_pitch_px(fitted_style(style, plan.level) if plan.level else style)
     shares = tuple(round(share, 3) for share in flow.fill()) if flow is not None else ()
     short = _short_pages(pages, flow, pitch) if flow is not None else ()
-    return FitReport(len(pages), blank, plan.spilled, plan.level, plan.cut if blank else 0, plan.pad_to, shares, short)
+    cut = plan.cut if blank and not plan.level else 0  # a fitted issue's blank page closes a block it gained
+    return FitReport(len(pages), blank, plan.spilled, plan.level, cut, plan.pad_to, shares, short)
 
 
 def _short_pages(pages, flow, pitch: float) -> tuple:
