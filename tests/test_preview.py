@@ -183,6 +183,24 @@ def test_a_new_picture_rebuilds_and_ctrl_c_ends_with_one_line(preview, tiny):
     assert code == 0 and "Traceback" not in err and err.strip().splitlines()[-1] == "预览已结束。", err
 
 
+def test_rebuilds_go_on_when_the_terminal_is_gone(tiny):
+    """``huikan preview … 2>&1 | head -2``: once nobody reads its lines, saves still rebuild (a
+    closed pipe used to end the watcher thread at the next line printed)."""
+    running = Running(tiny)
+    try:
+        version = running.next_version(0)
+        running.process.stderr.close()  # the reader of its lines is gone
+        section = tiny / "01-工作交流.txt"
+        for extra in ("协会走访会员单位。\n", "协会举办业务培训。\n"):
+            time.sleep(0.3)  # a new modification time
+            section.write_text(TEXT + extra, encoding="utf-8")
+            version = running.settled(version)
+        assert version >= 3 and running.process.poll() is None
+    finally:
+        running.process.kill()
+        running.process.wait(timeout=30)
+
+
 def test_no_issue_here_is_refused_as_build_refuses(tmp_path):
     process = subprocess.run([sys.executable, "-m", "typeset", "preview"], capture_output=True, text=True, cwd=tmp_path,
                              env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=60)

@@ -41,7 +41,10 @@ class Preview:
     def _published(self, edition: Edition) -> None:
         """A new edition: its pages become pictures at once, while the browser is still to ask."""
         threading.Thread(target=self.server.pictures.of, args=(edition,), name="huikan-preview-pages", daemon=True).start()
-        self.told(edition)
+        try:
+            self.told(edition)
+        except OSError:  # the terminal is gone (a closed pipe): the page still shows every edition
+            self.told = lambda edition: None
 
     @property
     def url(self) -> str:
