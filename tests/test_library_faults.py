@@ -136,3 +136,17 @@ def test_an_issue_the_check_stops_names_the_check_to_run_and_no_force(tmp_path, 
     shown = f'"文库/2026/{name}"' if " " in name else f"文库/2026/{name}"
     assert outcome.error == f"发现 3 处必须修改的错误，这一期没有排版。请运行 huikan check {shown} 查看并修改。", outcome.error
     assert not (tmp_path / "site" / "2026-02").exists() or not any((tmp_path / "site" / "2026-02").iterdir())
+
+
+def test_findings_of_a_built_issue_are_labelled_like_every_finding(tmp_path):
+    """The check's findings of an issue the library built read 警告：folder：file:line … (they
+    were labelled 提示, which the README keeps for notes)."""
+    from typeset.library.site import _placed
+    from typeset.library.workers import Job, build_issue
+
+    archive = tmp_path / "文库"
+    write_issue(archive / "2026-02", issue_toml(2026, 2, 2, 2), {"01-工作交流.txt": "☆ 标题\n会议 很成功。\n"})
+    outcome = build_issue(Job("2026-02", archive / "2026-02", tmp_path / "site" / "2026-02"))
+    assert outcome.error is None and outcome.findings, outcome
+    assert all(f.startswith("警告：01-工作交流.txt:") for f in outcome.findings), outcome.findings
+    assert _placed(outcome.findings[0], "2026-02").startswith("警告：2026-02：01-工作交流.txt:")

@@ -37,7 +37,7 @@ def library_command(
         typer.echo(STOPPED, err=True)
         sys.exit(130)
     for finding in result.findings:
-        typer.echo(f"提示：{finding}", err=True)
+        typer.echo(finding, err=True)  # labelled 警告 (or 错误) like every finding
     for warning in result.warnings:
         typer.echo(f"警告：{warning}", err=True)
     typer.echo(f"已排版 {len(result.built)} 期，未改动 {len(result.reused)} 期，"

@@ -45,7 +45,7 @@ class LibraryResult:
     reused: list[str] = field(default_factory=list)  # issue ids left as they were
     failures: list[Failure] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    findings: list[str] = field(default_factory=list)  # proof-reader hints, "folder：file:line …"
+    findings: list[str] = field(default_factory=list)  # the check's findings, "警告：folder：file:line …"
     changed: list[Path] = field(default_factory=list)  # site files written this run
     indexed: bool = False  # whether the search index was rebuilt
 
@@ -220,7 +220,7 @@ def _record(entry: Entry, outcome: Outcome, digest: str, archive: Archive, state
             result: LibraryResult) -> None:
     where = _where(entry, archive)
     result.warnings += [f"{where}：{warning}" for warning in outcome.warnings]
-    result.findings += [f"{where}：{finding}" for finding in outcome.findings]
+    result.findings += [_placed(finding, where) for finding in outcome.findings]
     if outcome.error:
         result.failures.append(Failure(where, outcome.error))
         known = state.issues.pop(entry.issue_id, None)  # it leaves the site, and what was made for it
@@ -347,6 +347,12 @@ def clear_leftovers(site: Path, state: SiteState) -> None:
             for entry in folder.iterdir():
                 if TEMPORARY.fullmatch(entry.name) and entry.is_file() and not entry.is_symlink():
                     entry.unlink()
+
+
+def _placed(finding: str, where: str) -> str:
+    """``警告：file:line …`` → ``警告：folder：file:line …``: the label stays first, as everywhere."""
+    label, _, rest = finding.partition("：")
+    return f"{label}：{where}：{rest}"
 
 
 def _where(entry: Entry, archive: Archive) -> str:

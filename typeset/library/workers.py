@@ -43,7 +43,7 @@ class Outcome:
     issue_id: str
     files: dict[str, Path] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-    findings: list[str] = field(default_factory=list)  # the proof-reader's hints (not errors)
+    findings: list[str] = field(default_factory=list)  # the check's findings, labelled 警告/错误 (none stopped the build)
     error: str | None = None
 
 
@@ -145,7 +145,7 @@ def build_issue(job: Job) -> Outcome:
         leave_if_orphaned()
         files = dict(result.files)
         files["cover"] = draw_cover(files["pdf"], job.out_dir / COVER_NAME)
-        return Outcome(job.issue_id, files, list(result.warnings), [str(f) for f in result.findings])
+        return Outcome(job.issue_id, files, list(result.warnings), [f.labelled() for f in result.findings])
     except CheckFailed as failed:
         return Outcome(job.issue_id, error=check_failed(failed, job.folder))
     except TypesetError as error:
