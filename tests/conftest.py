@@ -76,3 +76,36 @@ def year_library(tmp_path_factory):
     from tests.volume_archive import build_year_library
 
     return build_year_library(tmp_path_factory.mktemp("year"))
+
+
+def run_cli(monkeypatch, capsys, *argv) -> tuple[int, str, str]:
+    """``huikan *argv`` in this process: (exit code, stdout, stderr)."""
+    from typeset.cli import main
+
+    monkeypatch.setattr("sys.argv", ["huikan", *map(str, argv)])
+    try:
+        main()
+        code = 0
+    except SystemExit as exit_:
+        code = exit_.code or 0
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def chromium_session(*, logs: bool = False):
+    """A headless Debian Chromium driven by Selenium (skips the test when either is missing);
+    the caller quits it."""
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not (chromium and driver):
+        pytest.skip("Debian's chromium and chromium-driver are not installed (make system)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--window-size=1280,900"):
+        options.add_argument(flag)
+    if logs:
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service(driver), options=options)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 
 # --- verify: bombs, a missing manifest, the manifest's own digest -------------------------
 
@@ -88,21 +89,13 @@ def test_a_folder_without_manifest_or_state_is_never_called_intact(tmp_path, cap
 def test_the_manifest_digest_is_printed_and_checked_with_expect(tmp_path, capsys, monkeypatch):
     import hashlib
 
-    from typeset.cli import main
     from typeset.library.fixity import MANIFEST
 
     site = site_with_manifest(tmp_path, ["index.html", "feed.xml"])
     digest = hashlib.sha256((site / MANIFEST).read_bytes()).hexdigest()
 
     def run(*args) -> tuple[int, str, str]:
-        monkeypatch.setattr("sys.argv", ["huikan", "verify", str(site), *args])
-        try:
-            main()
-            code = 0
-        except SystemExit as exit_:
-            code = exit_.code or 0
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
+        return run_cli(monkeypatch, capsys, "verify", site, *args)
 
     code, out, _ = run()
     assert code == 0 and out.startswith("完好：") and digest in out

@@ -24,7 +24,7 @@ from typeset.check import check_bulletin
 from typeset.resources import sample_issue_dir
 from typeset.sources import load
 
-from conftest import ROOT
+from conftest import ROOT, chromium_session
 
 TOML = 'title = "协会通讯"\nyear = 2026\nnumber = 12\ndate = 2026-12-31\npublisher = "秘书处"\n'
 TEXT = "☆ 本月工作\n协会召开理事会，总结全年工作。\n"
@@ -211,18 +211,7 @@ def test_no_issue_here_is_refused_as_build_refuses(tmp_path):
 
 @pytest.fixture(scope="module")
 def browser():
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
-    if not (chromium and driver):
-        pytest.skip("Debian's chromium and chromium-driver are not installed (make system)")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--window-size=1280,900"):
-        options.add_argument(flag)
-    session = webdriver.Chrome(service=Service(driver), options=options)
+    session = chromium_session()
     yield session
     session.quit()
 

@@ -13,6 +13,7 @@ from tests.volume_archive import YEAR
 from typeset.library.fixity import MANIFEST, SOURCES_MANIFEST, read_manifest
 from typeset.library.verify import verify
 from typeset.library.volume import FOLDER
+from conftest import run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -110,19 +111,10 @@ def test_an_epub_whose_mimetype_is_not_first_is_damaged(copy):
 
 
 def test_the_verify_command_exits_non_zero_and_names_the_file(copy, capsys, monkeypatch):
-    from typeset.cli import main
-
     site, archive = copy
 
     def run(*args) -> tuple[int, str, str]:
-        monkeypatch.setattr("sys.argv", ["huikan", "verify", *map(str, args)])
-        try:
-            main()
-            code = 0
-        except SystemExit as exit_:
-            code = exit_.code or 0
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
+        return run_cli(monkeypatch, capsys, "verify", *args)
 
     code, out, _ = run(site, "--sources", archive)
     assert code == 0 and out.startswith("完好：")
